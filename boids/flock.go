@@ -1,0 +1,242 @@
+package boids
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// MaxBoids is the largest flock a Flock accepts.
+const MaxBoids = 100000
+
+// Flock runs one goroutine per boid over a shared Strategy. Its methods are
+// for one owner goroutine (the coordinator): Tick wakes every boid once and
+// waits for all of them; between ticks the owner may resize the flock, swap
+// the strategy or change the rules. The boid goroutines live until Stop.
+type Flock struct {
+	params Params
+	strat  Strategy
+	// wake[i] is boid i's own channel: a send starts one tick of work, a
+	// close ends the goroutine. Owning one channel each keeps a wake to a
+	// single channel operation.
+	wake  []chan struct{}
+	tick  sync.WaitGroup // the barrier of the current tick
+	alive sync.WaitGroup // every boid goroutine still running
+	ticks uint64
+	base  Counters // counters of strategies and loads already replaced
+	times TickTimes
+	buf   []Boid
+}
+
+// TickTimes splits the last tick's wall time into its phases.
+type TickTimes struct {
+	Wake    time.Duration // the coordinator sending every boid its wake-up
+	Barrier time.Duration // waiting, after the last wake, for the last boid to finish
+	End     time.Duration // the strategy's EndTick (snapshot publication, sync)
+}
+
+// Total is the whole tick.
+func (t TickTimes) Total() time.Duration { return t.Wake + t.Barrier + t.End }
+
+// NewFlock starts a goroutine for each of boids, over strategy s.
+func NewFlock(p Params, boids []Boid, s Strategy) (*Flock, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if len(boids) > MaxBoids {
+		return nil, fmt.Errorf("%d boids: allowed 0..%d", len(boids), MaxBoids)
+	}
+	f := &Flock{params: p, strat: s}
+	s.Load(p.Space, boids)
+	f.grow(len(boids))
+	return f, nil
+}
+
+// RandomBoids returns n boids placed uniformly over the world, heading in
+// random directions at speeds between the limits.
+func RandomBoids(p Params, n int, rng *rand.Rand) []Boid {
+	out := make([]Boid, n)
+	for i := range out {
+		a := rng.Float64() * 2 * math.Pi
+		s := float64(p.MinSpeed) + rng.Float64()*float64(p.MaxSpeed-p.MinSpeed)
+		out[i] = Boid{
+			Pos: Vec{float32(rng.Float64()) * p.W, float32(rng.Float64()) * p.H},
+			Vel: Vec{float32(math.Cos(a) * s), float32(math.Sin(a) * s)},
+		}
+	}
+	return out
+}
+
+func (f *Flock) grow(n int) {
+	for id := len(f.wake); id < n; id++ {
+		ch := make(chan struct{}, 1)
+		f.wake = append(f.wake, ch)
+		f.alive.Add(1)
+		go f.boid(id, ch)
+	}
+}
+
+func (f *Flock) boid(id int, wake chan struct{}) {
+	defer f.alive.Done()
+	buf := make([]Boid, 0, 16)
+	for range wake {
+		// strat and params change only between ticks; the wake-up receive
+		// orders those writes before these reads.
+		s := f.strat
+		self, nbrs := s.Neighbors(id, buf[:0])
+		s.Move(id, Step(&f.params, self, nbrs))
+		buf = nbrs
+		f.tick.Done()
+	}
+}
+
+// Tick advances the flock one step: every boid reads its neighbours and
+// moves, concurrently, then the strategy ends the tick.
+func (f *Flock) Tick() {
+	t0 := time.Now()
+	f.tick.Add(len(f.wake))
+	for _, ch := range f.wake {
+		ch <- struct{}{}
+	}
+	t1 := time.Now()
+	f.tick.Wait()
+	t2 := time.Now()
+	f.strat.EndTick()
+	t3 := time.Now()
+	f.times = TickTimes{Wake: t1.Sub(t0), Barrier: t2.Sub(t1), End: t3.Sub(t2)}
+	f.ticks++
+}
+
+// Ticks is the number of ticks run so far.
+func (f *Flock) Ticks() uint64 { return f.ticks }
+
+// LastTick is the phase breakdown of the last tick.
+func (f *Flock) LastTick() TickTimes { return f.times }
+
+// Len is the number of boids (and boid goroutines).
+func (f *Flock) Len() int { return len(f.wake) }
+
+// Params returns the rules in force.
+func (f *Flock) Params() Params { return f.params }
+
+// Strategy returns the design in use.
+func (f *Flock) Strategy() Strategy { return f.strat }
+
+// Boids appends every boid's state, in id order, to dst.
+func (f *Flock) Boids(dst []Boid) []Boid { return f.strat.Read(dst) }
+
+// Counters are the costs measured since the flock started, across every
+// strategy it has used.
+func (f *Flock) Counters() Counters {
+	c := f.base
+	if cs, ok := f.strat.(Counting); ok {
+		c.Add(cs.Counters())
+	}
+	return c
+}
+
+// reload hands the current state, changed by edit, to strategy s.
+func (f *Flock) reload(s Strategy, sp Space, edit func([]Boid) []Boid) {
+	f.buf = edit(f.strat.Read(f.buf[:0]))
+	if cs, ok := f.strat.(Counting); ok {
+		f.base.Add(cs.Counters())
+	}
+	if s != f.strat {
+		f.strat.Close()
+		f.strat = s
+	}
+	s.Load(sp, f.buf)
+}
+
+// SetStrategy hands the exact state over to s and closes the old strategy.
+func (f *Flock) SetStrategy(s Strategy) {
+	f.reload(s, f.params.Space, keep)
+}
+
+func keep(b []Boid) []Boid { return b }
+
+// Resize grows the flock with random boids from rng, or shrinks it by
+// ending its newest boids.
+func (f *Flock) Resize(n int, rng *rand.Rand) error {
+	if n < 0 || n > MaxBoids {
+		return fmt.Errorf("%d boids: allowed 0..%d", n, MaxBoids)
+	}
+	old := f.Len()
+	f.reload(f.strat, f.params.Space, func(b []Boid) []Boid {
+		if n <= len(b) {
+			return b[:n]
+		}
+		return append(b, RandomBoids(f.params, n-len(b), rng)...)
+	})
+	for id := n; id < old; id++ {
+		close(f.wake[id])
+	}
+	f.wake = f.wake[:min(n, old)]
+	f.grow(n)
+	return nil
+}
+
+// Replace swaps every boid's state for boids, resizing the flock to match.
+func (f *Flock) Replace(boids []Boid) error {
+	if len(boids) > MaxBoids {
+		return fmt.Errorf("%d boids: allowed 0..%d", len(boids), MaxBoids)
+	}
+	old := f.Len()
+	f.reload(f.strat, f.params.Space, func(b []Boid) []Boid { return append(b[:0], boids...) })
+	for id := len(boids); id < old; id++ {
+		close(f.wake[id])
+	}
+	f.wake = f.wake[:min(len(boids), old)]
+	f.grow(len(boids))
+	return nil
+}
+
+// SetParams changes the rules. A new world size or radius rebuilds the map;
+// boids outside a smaller world are brought back inside it.
+func (f *Flock) SetParams(p Params) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	old := f.params
+	f.params = p
+	if p.Space != old.Space {
+		f.reload(f.strat, p.Space, func(b []Boid) []Boid {
+			for i := range b {
+				b[i].Pos.X = min(max(b[i].Pos.X, 0), p.W-1e-3)
+				b[i].Pos.Y = min(max(b[i].Pos.Y, 0), p.H-1e-3)
+			}
+			return b
+		})
+	}
+	return nil
+}
+
+// Stop ends every boid goroutine and the strategy's own, and waits for them.
+// The flock is unusable afterwards.
+func (f *Flock) Stop() {
+	for _, ch := range f.wake {
+		close(ch)
+	}
+	f.wake = nil
+	f.alive.Wait()
+	f.strat.Close()
+}
+
+// Add sums counters.
+func (c *Counters) Add(o Counters) {
+	c.Reads += o.Reads
+	c.Writes += o.Writes
+	c.Contended += o.Contended
+	c.LockWait += o.LockWait
+	c.Messages += o.Messages
+	c.RoundTrip += o.RoundTrip
+	c.RTTSamples += o.RTTSamples
+	c.QueueSum += o.QueueSum
+	c.QueueMax = max(c.QueueMax, o.QueueMax)
+	c.OwnerBusy += o.OwnerBusy
+	c.CASRetries += o.CASRetries
+	c.Publishes += o.Publishes
+	c.Rebuild += o.Rebuild
+}

@@ -1,0 +1,85 @@
+package boids
+
+import (
+	"sync"
+	"time"
+)
+
+// Mutex is the classic design: one sync.RWMutex guards the whole grid.
+// Queries take the read lock, so many boids read at once; a move takes the
+// write lock, which waits for every reader to leave and holds off new ones.
+// It is simple and obviously safe, and every move serializes the flock.
+//
+// Contention is measured cheaply: TryLock first, and only when that fails
+// count the acquisition as contended and time the wait.
+type Mutex struct {
+	mu   sync.RWMutex
+	grid Grid
+	// stats[id] is written only by boid id's goroutine during a tick and
+	// read by the coordinator between ticks, so it needs no lock of its own.
+	stats []lockStats
+}
+
+type lockStats struct {
+	reads, writes, contended uint64
+	wait                     time.Duration
+}
+
+// NewMutex returns the RWMutex design.
+func NewMutex() *Mutex { return &Mutex{} }
+
+func (m *Mutex) Name() string { return "mutex" }
+
+func (m *Mutex) Load(sp Space, boids []Boid) {
+	m.grid.Load(sp, boids)
+	m.stats = resize(m.stats, len(boids))
+	clear(m.stats)
+}
+
+func (m *Mutex) Neighbors(id int, buf []Boid) (Boid, []Boid) {
+	st := &m.stats[id]
+	st.reads++
+	if !m.mu.TryRLock() {
+		st.contended++
+		t := time.Now()
+		m.mu.RLock()
+		st.wait += time.Since(t)
+	}
+	self, buf := m.grid.Near(id, buf)
+	m.mu.RUnlock()
+	return self, buf
+}
+
+func (m *Mutex) Move(id int, b Boid) {
+	st := &m.stats[id]
+	st.writes++
+	if !m.mu.TryLock() {
+		st.contended++
+		t := time.Now()
+		m.mu.Lock()
+		st.wait += time.Since(t)
+	}
+	m.grid.Set(id, b)
+	m.mu.Unlock()
+}
+
+func (m *Mutex) EndTick() {}
+
+func (m *Mutex) Read(dst []Boid) []Boid { return m.grid.Read(dst) }
+
+func (m *Mutex) Close() {}
+
+func (m *Mutex) Counters() Counters {
+	var c Counters
+	for i := range m.stats {
+		s := &m.stats[i]
+		c.Reads += s.reads
+		c.Writes += s.writes
+		c.Contended += s.contended
+		c.LockWait += s.wait
+	}
+	return c
+}
+
+// Grid exposes the map for invariant checks between ticks.
+func (m *Mutex) Grid() *Grid { return &m.grid }

@@ -1,0 +1,132 @@
+package boids
+
+// Delta is the shortest vector from a to b: across the border when the
+// world wraps, so that boids on opposite edges of a torus are neighbours.
+func (s *Space) Delta(a, b Vec) Vec {
+	d := b.Sub(a)
+	if s.Edges == Wrap {
+		hw, hh := s.W/2, s.H/2
+		if d.X > hw {
+			d.X -= s.W
+		} else if d.X < -hw {
+			d.X += s.W
+		}
+		if d.Y > hh {
+			d.Y -= s.H
+		} else if d.Y < -hh {
+			d.Y += s.H
+		}
+	}
+	return d
+}
+
+// Step applies Reynolds' three rules to one boid and returns its next
+// state. nbrs are the boids within the view radius, self excluded; Step only
+// reads them, so it is safe to call on a strategy's reply buffer.
+func Step(p *Params, self Boid, nbrs []Boid) Boid {
+	v := self.Vel
+	if n := len(nbrs); n > 0 {
+		var sep, ali, coh Vec
+		sd2 := p.SepDist * p.SepDist
+		for i := range nbrs {
+			o := &nbrs[i]
+			d := p.Delta(self.Pos, o.Pos)
+			ali = ali.Add(o.Vel)
+			coh = coh.Add(d)
+			if d2 := d.Len2(); d2 < sd2 && d2 > 0 {
+				// Push away harder the closer the neighbour is; boids at
+				// exactly the same point have no direction to push along
+				// and are separated by their differing velocities instead.
+				dist := d.Len()
+				sep = sep.Sub(d.Scale((p.SepDist - dist) / (p.SepDist * dist)))
+			}
+		}
+		inv := 1 / float32(n)
+		v = v.Add(ali.Scale(inv).Sub(v).Scale(p.Alignment))
+		v = v.Add(coh.Scale(inv * p.Cohesion))
+		v = v.Add(sep.Scale(p.Separation))
+	}
+	if p.Edges == Bounce {
+		v = v.Add(wallPush(self.Pos, p))
+	}
+	v = clampSpeed(v, p.MinSpeed, p.MaxSpeed)
+	if !v.Finite() {
+		v = Vec{p.MinSpeed, 0}
+	}
+	pos := self.Pos.Add(v)
+	if p.Edges == Wrap {
+		pos.X = wrap(pos.X, p.W)
+		pos.Y = wrap(pos.Y, p.H)
+	} else {
+		pos.X, v.X = bounce(pos.X, v.X, p.W)
+		pos.Y, v.Y = bounce(pos.Y, v.Y, p.H)
+	}
+	if !pos.Finite() {
+		pos = Vec{p.W / 2, p.H / 2}
+	}
+	return Boid{Pos: pos, Vel: v}
+}
+
+// wallPush steers a boid away from the soft walls, more strongly the deeper
+// it is inside the margin.
+func wallPush(pos Vec, p *Params) Vec {
+	m := p.Radius * 2
+	turn := p.MaxSpeed * 0.05
+	var a Vec
+	if pos.X < m {
+		a.X += turn * (1 - pos.X/m)
+	} else if pos.X > p.W-m {
+		a.X -= turn * (1 - (p.W-pos.X)/m)
+	}
+	if pos.Y < m {
+		a.Y += turn * (1 - pos.Y/m)
+	} else if pos.Y > p.H-m {
+		a.Y -= turn * (1 - (p.H-pos.Y)/m)
+	}
+	return a
+}
+
+func clampSpeed(v Vec, lo, hi float32) Vec {
+	s2 := v.Len2()
+	switch {
+	case s2 < 1e-12:
+		// A boid at rest has no heading; give it one rather than divide by zero.
+		if lo > 0 {
+			return Vec{lo, 0}
+		}
+		return v
+	case s2 > hi*hi:
+		return v.WithLen(hi)
+	case s2 < lo*lo:
+		return v.WithLen(lo)
+	}
+	return v
+}
+
+// wrap maps x into [0, size). Speeds are capped below the world size, so one
+// correction is enough; the final check catches float32 rounding to size.
+func wrap(x, size float32) float32 {
+	if x < 0 {
+		x += size
+	} else if x >= size {
+		x -= size
+	}
+	if x >= size || x < 0 {
+		return 0
+	}
+	return x
+}
+
+func bounce(x, v, size float32) (float32, float32) {
+	if x < 0 {
+		return -x, -v
+	}
+	if x >= size {
+		x = 2*size - x
+		if x >= size {
+			x = size - 1e-3
+		}
+		return x, -v
+	}
+	return x, v
+}
