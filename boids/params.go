@@ -2,6 +2,7 @@ package boids
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -95,4 +96,18 @@ func (p Params) Validate() error {
 		return fmt.Errorf("edges %d: allowed wrap or bounce", p.Edges)
 	}
 	return nil
+}
+
+// BenchArea is the world area per boid in benchmarks: about 3.3 boids per
+// default-radius cell, so a neighbour query sees about 30 candidates at any
+// flock size, as in the field measurements the performance targets come from.
+const BenchArea = 235
+
+// BenchParams returns the default rules in a 16:9 world sized for n boids at
+// BenchArea each (never smaller than MinWorld a side), so that benchmarks
+// compare flock sizes at equal density.
+func BenchParams(n int) Params {
+	h := float32(math.Sqrt(float64(n) * BenchArea * 9 / 16))
+	h = min(max(h, MinWorld), MaxWorld*9/16)
+	return DefaultParams(h*16/9, h)
 }
