@@ -81,5 +81,5 @@ func (m *Mutex) Counters() Counters {
 	return c
 }
 
-// Grid exposes the map for invariant checks between ticks.
-func (m *Mutex) Grid() *Grid { return &m.grid }
+// CheckCells verifies the cell index; call it between ticks.
+func (m *Mutex) CheckCells() error { return m.grid.CheckCells() }

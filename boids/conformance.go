@@ -1,0 +1,411 @@
+package boids
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestStrategy is the conformance suite every Strategy must pass. Call it
+// from a test with a constructor for the design; run it with -race. The
+// workshop's checkers run it on the participants' designs.
+//
+// It checks, on the design alone and inside a real flock: neighbour queries
+// equal a brute-force search on frozen states (wrap-around, cell borders,
+// tiny and walled worlds); Load and Read hand state over exactly; a hammer
+// of many goroutines × many ticks at GOMAXPROCS 1, 2 and 4 in which every
+// answer is a state some boid really had, nothing within reach is missed,
+// and after every tick the map equals what the boids wrote; and that a
+// flock run on the design flocks.
+func TestStrategy(t *testing.T, newStrategy func() Strategy) {
+	t.Run("BruteForce", func(t *testing.T) { testBruteForce(t, newStrategy) })
+	t.Run("Handover", func(t *testing.T) { testHandover(t, newStrategy) })
+	t.Run("Hammer", func(t *testing.T) { testHammer(t, newStrategy) })
+	t.Run("Flock", func(t *testing.T) { testFlock(t, newStrategy) })
+	t.Run("Flocks", func(t *testing.T) { testFlocks(t, newStrategy) })
+}
+
+// BruteNeighbors returns every boid strictly within the view radius of boid
+// id, itself excluded, by checking all of them.
+func BruteNeighbors(sp Space, boids []Boid, id int) []Boid {
+	var out []Boid
+	r2 := sp.Radius * sp.Radius
+	for j, b := range boids {
+		if j != id && sp.Delta(boids[id].Pos, b.Pos).Len2() < r2 {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// SameBoids reports whether a and b hold the same boids in any order.
+func SameBoids(a, b []Boid) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.SortFunc(a, cmpBoid)
+	slices.SortFunc(b, cmpBoid)
+	return slices.Equal(a, b)
+}
+
+func cmpBoid(a, b Boid) int {
+	for _, d := range [4]float32{a.Pos.X - b.Pos.X, a.Pos.Y - b.Pos.Y, a.Vel.X - b.Vel.X, a.Vel.Y - b.Vel.Y} {
+		if d < 0 {
+			return -1
+		}
+		if d > 0 {
+			return 1
+		}
+	}
+	return 0
+}
+
+// CheckMap compares every boid's neighbour query with brute force on the
+// state s reports, and the state with want when want is not nil. It is for
+// use between ticks.
+func CheckMap(s Strategy, sp Space, want []Boid) error {
+	got := s.Read(nil)
+	if want != nil {
+		if len(got) != len(want) {
+			return fmt.Errorf("Read returned %d boids, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				return fmt.Errorf("boid %d is %+v, but %+v was written", i, got[i], want[i])
+			}
+		}
+	}
+	var buf []Boid
+	for id := range got {
+		var self Boid
+		self, buf = s.Neighbors(id, buf[:0])
+		if self != got[id] {
+			return fmt.Errorf("Neighbors(%d) says the boid is %+v, Read says %+v", id, self, got[id])
+		}
+		if want := BruteNeighbors(sp, got, id); !SameBoids(buf, want) {
+			return fmt.Errorf("boid %d at %v: Neighbors found %d boids, brute force %d (radius %g, world %gx%g, %s)",
+				id, got[id].Pos, len(buf), len(want), sp.Radius, sp.W, sp.H, sp.Edges)
+		}
+	}
+	return nil
+}
+
+func testBruteForce(t *testing.T, newStrategy func() Strategy) {
+	cases := []struct {
+		name  string
+		sp    Space
+		boids func(sp Space, rng *rand.Rand) []Boid
+	}{
+		{"random", Space{640, 360, 28, Wrap}, scatter(400)},
+		{"dense", Space{200, 120, 28, Wrap}, scatter(500)},
+		{"walls", Space{640, 360, 28, Bounce}, scatter(400)},
+		{"wrap-edges", Space{640, 360, 28, Wrap}, nearEdges(300)},
+		{"wall-edges", Space{640, 360, 28, Bounce}, nearEdges(300)},
+		{"cell-borders", Space{560, 280, 28, Wrap}, onBorders(300)},
+		{"tiny-world", Space{64, 64, 40, Wrap}, scatter(60)},
+		{"two-cells", Space{100, 64, 40, Wrap}, scatter(60)},
+		{"same-point", Space{640, 360, 28, Wrap}, samePoint(20)},
+		{"lone", Space{640, 360, 28, Wrap}, scatter(1)},
+		{"empty", Space{640, 360, 28, Wrap}, scatter(0)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			boids := c.boids(c.sp, rand.New(rand.NewPCG(1, 2)))
+			s := newStrategy()
+			defer s.Close()
+			s.Load(c.sp, boids)
+			s.EndTick()
+			if err := CheckMap(s, c.sp, boids); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func scatter(n int) func(Space, *rand.Rand) []Boid {
+	return func(sp Space, rng *rand.Rand) []Boid {
+		out := make([]Boid, n)
+		for i := range out {
+			out[i] = Boid{Vec{rng.Float32() * sp.W, rng.Float32() * sp.H}, Vec{rng.Float32() - .5, rng.Float32() - .5}}
+		}
+		return out
+	}
+}
+
+func nearEdges(n int) func(Space, *rand.Rand) []Boid {
+	return func(sp Space, rng *rand.Rand) []Boid {
+		out := scatter(n)(sp, rng)
+		for i := range out {
+			e := rng.Float32() * sp.Radius
+			switch i % 4 {
+			case 0:
+				out[i].Pos.X = e
+			case 1:
+				out[i].Pos.X = sp.W - e - 1e-3
+			case 2:
+				out[i].Pos.Y = e
+			case 3:
+				out[i].Pos.Y = sp.H - e - 1e-3
+			}
+		}
+		return out
+	}
+}
+
+func onBorders(n int) func(Space, *rand.Rand) []Boid {
+	return func(sp Space, rng *rand.Rand) []Boid {
+		out := scatter(n)(sp, rng)
+		cols, rows := cellsFor(sp.W, sp.Radius), cellsFor(sp.H, sp.Radius)
+		cw, ch := sp.W/float32(cols), sp.H/float32(rows)
+		for i := range out {
+			out[i].Pos.X = float32(rng.IntN(cols)) * cw
+			if i%2 == 0 {
+				out[i].Pos.Y = float32(rng.IntN(rows)) * ch
+			}
+		}
+		return out
+	}
+}
+
+func samePoint(n int) func(Space, *rand.Rand) []Boid {
+	return func(sp Space, rng *rand.Rand) []Boid {
+		out := make([]Boid, n)
+		for i := range out {
+			out[i] = Boid{Vec{sp.W / 2, sp.H / 2}, Vec{float32(i), 0}}
+		}
+		return out
+	}
+}
+
+func testHandover(t *testing.T, newStrategy func() Strategy) {
+	sp := Space{640, 360, 28, Wrap}
+	rng := rand.New(rand.NewPCG(3, 4))
+	s := newStrategy()
+	defer s.Close()
+	for _, n := range []int{300, 0, 50, 300} {
+		boids := scatter(n)(sp, rng)
+		s.Load(sp, boids)
+		s.EndTick()
+		if got := s.Read(nil); !slices.Equal(got, boids) && (len(got) > 0 || len(boids) > 0) {
+			t.Fatalf("after Load of %d boids, Read returned %d boids that differ from them", n, len(got))
+		}
+	}
+	prefix := []Boid{{Pos: Vec{1, 2}}}
+	if got := s.Read(prefix); len(got) != 301 || got[0] != prefix[0] {
+		t.Fatalf("Read must append to dst: got %d boids, first %+v", len(got), got[0])
+	}
+}
+
+func testHammer(t *testing.T, newStrategy func() Strategy) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(-1))
+	sp := Space{420, 280, 28, Wrap}
+	n, rounds := 250, 40
+	if testing.Short() {
+		n, rounds = 120, 15
+	}
+	for _, procs := range []int{1, 2, 4} {
+		for _, workers := range []int{4, 32} {
+			t.Run(fmt.Sprintf("procs=%d/goroutines=%d", procs, workers), func(t *testing.T) {
+				runtime.GOMAXPROCS(procs)
+				hammer(t, newStrategy(), sp, n, rounds, workers)
+			})
+		}
+	}
+}
+
+// hammerStates is where every boid is after round r of the hammer: each
+// moves in a straight line, far enough per round to change cells often. A
+// boid's velocity carries its id and round, so every answer can be traced
+// to the write it came from.
+func hammerStates(sp Space, base []Vec, r int) []Boid {
+	out := make([]Boid, len(base))
+	for id := range out {
+		step := Vec{float32(id%7) * 3.1, float32(id%5) * 4.3}
+		p := base[id].Add(step.Scale(float32(r)))
+		p.X = float32(math.Mod(float64(p.X), float64(sp.W)))
+		p.Y = float32(math.Mod(float64(p.Y), float64(sp.H)))
+		out[id] = Boid{Pos: p, Vel: Vec{float32(id), float32(r)}}
+	}
+	return out
+}
+
+func hammer(t *testing.T, s Strategy, sp Space, n, rounds, workers int) {
+	defer s.Close()
+	rng := rand.New(rand.NewPCG(5, 6))
+	base := make([]Vec, n)
+	for i := range base {
+		base[i] = Vec{rng.Float32() * sp.W, rng.Float32() * sp.H}
+	}
+	states := [][]Boid{hammerStates(sp, base, 0)}
+	s.Load(sp, states[0])
+	s.EndTick()
+	errs := make(chan error, workers)
+	for r := range rounds {
+		states = append(states, hammerStates(sp, base, r+1))
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				var buf []Boid
+				for id := w; id < n; id += workers {
+					if err := hammerOne(s, sp, states, id, r, &buf); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		if !waitFor(&wg, 20*time.Second) {
+			t.Fatalf("round %d did not finish in 20s: a boid is stuck in Neighbors or Move (deadlock?)", r)
+		}
+		select {
+		case err := <-errs:
+			t.Fatalf("round %d: %v", r, err)
+		default:
+		}
+		s.EndTick()
+		if err := CheckMap(s, sp, states[r+1]); err != nil {
+			t.Fatalf("after round %d: %v", r, err)
+		}
+	}
+}
+
+// hammerOne plays boid id's part of round r: every neighbour it is told
+// about must be a state that boid had before or after this round, within
+// reach, and every boid within reach both before and after must be there.
+func hammerOne(s Strategy, sp Space, states [][]Boid, id, r int, buf *[]Boid) error {
+	before, after := states[r], states[r+1]
+	self, nbrs := s.Neighbors(id, (*buf)[:0])
+	*buf = nbrs
+	if self != before[id] {
+		return fmt.Errorf("boid %d reads itself as %+v, but wrote %+v", id, self, before[id])
+	}
+	r2 := sp.Radius * sp.Radius
+	seen := make([]bool, len(before))
+	for _, b := range nbrs {
+		j, jr := int(b.Vel.X), int(b.Vel.Y)
+		if j < 0 || j >= len(before) || j == id || (jr != r && jr != r+1) || b != states[jr][j] {
+			return fmt.Errorf("boid %d got neighbour %+v, which no boid wrote in round %d or %d", id, b, r, r+1)
+		}
+		if seen[j] {
+			return fmt.Errorf("boid %d got boid %d twice", id, j)
+		}
+		seen[j] = true
+		if sp.Delta(self.Pos, b.Pos).Len2() >= r2 {
+			return fmt.Errorf("boid %d at %v got boid %d at %v, outside the view radius %g", id, self.Pos, j, b.Pos, sp.Radius)
+		}
+	}
+	near := (sp.Radius - 0.01) * (sp.Radius - 0.01)
+	for j := range before {
+		if j != id && !seen[j] && sp.Delta(self.Pos, before[j].Pos).Len2() < near && sp.Delta(self.Pos, after[j].Pos).Len2() < near {
+			return fmt.Errorf("boid %d at %v missed boid %d, within reach before and after its move", id, self.Pos, j)
+		}
+	}
+	s.Move(id, after[id])
+	return nil
+}
+
+func waitFor(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// testFlock runs the real goroutine-per-boid flock on the design and checks
+// the map against the flock's state between ticks.
+func testFlock(t *testing.T, newStrategy func() Strategy) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(-1))
+	n, ticks := 400, 200
+	if testing.Short() {
+		n, ticks = 200, 60
+	}
+	for _, procs := range []int{1, 2} {
+		for _, edges := range []Edges{Wrap, Bounce} {
+			t.Run(fmt.Sprintf("procs=%d/%s", procs, edges), func(t *testing.T) {
+				runtime.GOMAXPROCS(procs)
+				p := DefaultParams(480, 320)
+				p.Edges = edges
+				f, err := NewFlock(p, RandomBoids(p, n, rand.New(rand.NewPCG(7, 8))), newStrategy())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Stop()
+				for tick := range ticks {
+					if !tickWithin(f, 20*time.Second) {
+						t.Fatalf("tick %d did not finish in 20s (deadlock?)", tick)
+					}
+					if tick%20 != 19 {
+						continue
+					}
+					boids := f.Boids(nil)
+					for i, b := range boids {
+						if !b.Pos.Finite() || !b.Vel.Finite() || b.Pos.X < 0 || b.Pos.X >= p.W || b.Pos.Y < 0 || b.Pos.Y >= p.H {
+							t.Fatalf("tick %d: boid %d left the world or is not finite: %+v", tick, i, b)
+						}
+					}
+					if err := CheckMap(f.Strategy(), p.Space, nil); err != nil {
+						t.Fatalf("tick %d: %v", tick, err)
+					}
+				}
+			})
+		}
+	}
+}
+
+func tickWithin(f *Flock, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { f.Tick(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// Polarization is the flock's order parameter: the length of the mean unit
+// heading, 1 when all boids fly the same way, near 0 when headings are random.
+func Polarization(boids []Boid) float64 {
+	var sx, sy float64
+	n := 0
+	for _, b := range boids {
+		l := float64(b.Vel.Len())
+		if l == 0 {
+			continue
+		}
+		sx += float64(b.Vel.X) / l
+		sy += float64(b.Vel.Y) / l
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return math.Hypot(sx, sy) / float64(n)
+}
+
+// testFlocks checks that the design's flock orders itself from a random start.
+func testFlocks(t *testing.T, newStrategy func() Strategy) {
+	p := DefaultParams(480, 320)
+	f, err := NewFlock(p, RandomBoids(p, 300, rand.New(rand.NewPCG(9, 10))), newStrategy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Stop()
+	start := Polarization(f.Boids(nil))
+	for range 400 {
+		f.Tick()
+	}
+	if end := Polarization(f.Boids(nil)); end < 0.6 || end < start+0.4 {
+		t.Fatalf("the flock did not order itself: polarization %.2f at the start, %.2f after 400 ticks (want at least 0.6)", start, end)
+	}
+}
