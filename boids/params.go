@@ -61,8 +61,8 @@ func DefaultParams(w, h float32) Params {
 		Space:      Space{W: w, H: h, Radius: 28, Edges: Wrap},
 		SepDist:    9,
 		Separation: 0.6,
-		Alignment:  0.06,
-		Cohesion:   0.004,
+		Alignment:  0.1,
+		Cohesion:   0.006,
 		MaxSpeed:   3,
 		MinSpeed:   1.2,
 	}

@@ -1,0 +1,14 @@
+// Package boids is the flock simulation: Reynolds' rules, a uniform-grid
+// spatial map, and the goroutine-per-boid flock whose shared map is guarded
+// by a pluggable synchronization Strategy. It never imports a graphics
+// library, so it builds, tests and benchmarks headless.
+//
+// A Flock runs one goroutine per boid. Each tick its owner wakes every boid
+// once; each boid asks the Strategy for its neighbours, applies Step, and
+// hands its new state back to the Strategy, concurrently with every other
+// boid. A Sim runs a Flock on its own clock and publishes an immutable
+// Snapshot after every tick, for a renderer that must never wait.
+//
+// Every Strategy must pass TestStrategy, the conformance suite, under the
+// race detector.
+package boids
