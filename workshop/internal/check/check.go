@@ -85,13 +85,11 @@ func verdict(word string, ex Exercise, lines []string, note string) {
 	bar := strings.Repeat("=", 72)
 	fmt.Fprintln(out, bar)
 	fmt.Fprintf(out, "%s  %s, file %s\n", word, ex.title(), ex.File)
-	for _, l := range lines {
-		fmt.Fprintln(out, "      "+l)
-	}
 	if note != "" {
-		for _, l := range strings.Split(note, "\n") {
-			fmt.Fprintln(out, "      "+l)
-		}
+		lines = append(lines, note)
+	}
+	for _, l := range strings.Split(strings.Join(lines, "\n"), "\n") {
+		fmt.Fprintln(out, "      "+l)
 	}
 	fmt.Fprintln(out, bar)
 }

@@ -93,6 +93,8 @@ func stuck(file string) string {
 				if j := strings.LastIndex(fn, "("); j > 0 {
 					fn = fn[:j]
 				}
+				fn = fn[strings.LastIndex(fn, "/")+1:]
+				fn = fn[strings.Index(fn, ".")+1:]
 				loc := strings.TrimSpace(lines[i+1])
 				if j := strings.LastIndex(loc, "/"); j >= 0 {
 					loc = loc[j+1:]
@@ -121,7 +123,7 @@ func stuck(file string) string {
 	}
 	var sb strings.Builder
 	for _, k := range order {
-		fmt.Fprintf(&sb, "  %4d goroutines %s\n", count[k], k)
+		fmt.Fprintf(&sb, "%4d × %s\n", count[k], k)
 	}
 	return strings.TrimRight(sb.String(), "\n")
 }
