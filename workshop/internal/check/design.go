@@ -23,11 +23,7 @@ const Stall = 5 * time.Second
 // methods, or a deadlock, ends the run at once with a verdict naming it;
 // after the suite, goleak checks that Close ended the design's goroutines.
 func Design(t *testing.T, ex Exercise, newStrategy func() boids.Strategy) {
-	if !Race {
-		Fail("the checker needs the race detector: run it with -race, as in")
-		Fail("  go test -race -tags workshop")
-		t.Fatal("built without -race")
-	}
+	NeedRace(t)
 	w := &watch{ex: ex, stop: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
 	boids.TestStrategy(t, func() boids.Strategy { return guarded{newStrategy(), w} })
@@ -41,6 +37,15 @@ func Design(t *testing.T, ex Exercise, newStrategy func() boids.Strategy) {
 		Fail("  Close must end every goroutine the design started, and wait for it.")
 		Fail("  %s", Leaks(err))
 		t.Fatal(err)
+	}
+}
+
+// NeedRace fails the test when the binary was built without -race.
+func NeedRace(t *testing.T) {
+	if !Race {
+		Fail("the checker needs the race detector: run it with -race, as in")
+		Fail("  go test -race -tags workshop")
+		t.Fatal("built without -race")
 	}
 }
 
@@ -72,14 +77,14 @@ func (w *watch) run() {
 			Abort(w.ex,
 				fmt.Sprintf("deadlock: for %v no call into your design finished, while %d calls were inside it.", Stall, w.inside.Load()),
 				"Where the goroutines wait (only those inside "+w.ex.File+"):",
-				stuck(w.ex.File))
+				Stuck(w.ex.File))
 		}
 	}
 }
 
-// stuck returns, for the goroutines whose stack passes through file, the
+// Stuck returns, for the goroutines whose stack passes through file, the
 // stack lines in that file, one goroutine per line, grouped when equal.
-func stuck(file string) string {
+func Stuck(file string) string {
 	buf := make([]byte, 1<<22)
 	buf = buf[:runtime.Stack(buf, true)]
 	count := map[string]int{}
