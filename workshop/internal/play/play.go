@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/boids-project/boids/boids"
@@ -18,13 +19,14 @@ func Run(d boids.Design) {
 	n := flag.Int("boids", 1000, "number of boids")
 	secs := flag.Int("seconds", 10, "how long to run")
 	tps := flag.Float64("tps", 60, "target ticks per second")
+	strategy := flag.String("strategy", d.Name, "design to run: "+strings.Join(boids.DesignNames(), ", "))
 	flag.Parse()
 	sim, err := boids.NewSim(boids.Config{
 		Params:   boids.DefaultParams(1280, 720),
 		Boids:    *n,
 		Seed:     1,
 		TPS:      *tps,
-		Strategy: d.Name,
+		Strategy: *strategy,
 		Log:      func(msg string) { fmt.Println(msg) },
 	})
 	if err != nil {
