@@ -16,7 +16,7 @@ var exercise = check.Exercise{
 	File:   "channel.go",
 	Hints: []string{
 		"the owner must answer every query, on c.replies[r.id], or that boid waits forever.",
-		`"reads itself as ..., but wrote ...": a move was still queued when the tick ended; EndTick must wait for the owner.`,
+		`"boid N is ..., but ... was written", or a race in Read: moves were still queued when the tick ended.`,
 		"a race on c.grid: during a tick only serve may touch it; everyone else asks.",
 		"goroutines left after Close: close the request channel, then wait for serve (c.done).",
 	},

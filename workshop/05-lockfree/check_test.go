@@ -18,7 +18,7 @@ var exercise = check.Exercise{
 		"Neighbors: which grid can readers use without a lock? One that nobody writes while they read it.",
 		"Move: where can boid id write without meeting any other goroutine?",
 		"EndTick: build into the grid nobody reads, then publish it; atomic.Pointer.Swap hands back the old one.",
-		`"Read returned ... but ... was written": EndTick did not publish the moves.`,
+		`"boid N is ..., but ... was written": EndTick did not publish the moves.`,
 	},
 	Next: "see it fly: go run . and watch tick time and rebuild time at 10k boids against mutex.",
 }
