@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -35,6 +36,9 @@ var out io.Writer = os.Stdout
 var (
 	mu      sync.Mutex
 	reasons []string
+	// started is set when a check begins, so that a run in which -run left
+	// every check out is not reported as a pass.
+	started atomic.Bool
 )
 
 // Fail records why the check failed, for the verdict; tests call it next to
@@ -57,6 +61,10 @@ func Main(m *testing.M, ex Exercise) int {
 		panic(err)
 	}
 	code := m.Run()
+	if code == 0 && !started.Load() {
+		fmt.Fprintln(out, "no check ran (did -run leave them all out?): no verdict")
+		return 0
+	}
 	if code == 0 {
 		verdict("PASS", ex, []string{"race-free, correct, and no goroutine left behind."}, ex.Next)
 		return 0

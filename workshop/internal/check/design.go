@@ -40,8 +40,10 @@ func Design(t *testing.T, ex Exercise, newStrategy func() boids.Strategy) {
 	}
 }
 
-// NeedRace fails the test when the binary was built without -race.
+// NeedRace starts a check: it fails the test when the binary was built
+// without -race. Every check calls it first.
 func NeedRace(t *testing.T) {
+	started.Store(true)
 	if !Race {
 		Fail("the checker needs the race detector: run it with -race, as in")
 		Fail("  go test -race -tags workshop")
