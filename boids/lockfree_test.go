@@ -1,0 +1,162 @@
+package boids_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/boids-project/boids/boids"
+)
+
+func TestLockFree(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	boids.TestStrategy(t, func() boids.Strategy { return boids.NewLockFree() })
+}
+
+func TestLockFreeCounters(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	const n, ticks = 300, 25
+	p := boids.DefaultParams(480, 320)
+	s := boids.NewLockFree()
+	f, err := boids.NewFlock(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(1, 1))), s)
+	require.NoError(t, err)
+	defer f.Stop()
+	for range ticks {
+		f.Tick()
+	}
+	c := s.Counters()
+	assert.EqualValues(t, n*ticks, c.Reads, "one query per boid-tick")
+	assert.EqualValues(t, n*ticks, c.Writes, "one move per boid-tick")
+	assert.EqualValues(t, ticks, c.Publishes, "one frame published per tick")
+	assert.Positive(t, c.Rebuild, "EndTick's rebuild is timed")
+
+	s.Load(p.Space, f.Boids(nil))
+	assert.Equal(t, boids.Counters{}, s.Counters(), "Load starts the counters afresh")
+}
+
+// TestLockFreeStaleness pins down the staleness the design allows: during a
+// tick, a query sees every boid, itself included, as it was when the last
+// frame was published; moves show only after EndTick.
+func TestLockFreeStaleness(t *testing.T) {
+	sp := boids.Space{W: 200, H: 200, Radius: 20, Edges: boids.Wrap}
+	start := []boids.Boid{
+		{Pos: boids.Vec{X: 100, Y: 100}, Vel: boids.Vec{X: 1}},
+		{Pos: boids.Vec{X: 105, Y: 100}, Vel: boids.Vec{X: 2}},
+	}
+	moved := boids.Boid{Pos: boids.Vec{X: 110, Y: 100}, Vel: boids.Vec{X: 3}}
+	s := boids.NewLockFree()
+	defer s.Close()
+	s.Load(sp, start)
+
+	s.Move(1, moved)
+	self, nbrs := s.Neighbors(1, nil)
+	assert.Equal(t, start[1], self, "a boid reads itself as of the last frame, even after its move")
+	assert.Equal(t, []boids.Boid{start[0]}, nbrs)
+	self, nbrs = s.Neighbors(0, nil)
+	assert.Equal(t, start[0], self)
+	assert.Equal(t, []boids.Boid{start[1]}, nbrs, "a neighbour's move this tick is not visible yet")
+
+	// Boid 0 never moved this tick: it keeps its state.
+	s.EndTick()
+	_, nbrs = s.Neighbors(0, nil)
+	assert.Equal(t, []boids.Boid{moved}, nbrs, "the move is visible once the tick ends")
+	assert.Equal(t, []boids.Boid{start[0], moved}, s.Read(nil))
+}
+
+// TestLockFreeNoAllocs checks that a steady tick and a Load of the same size
+// reuse memory.
+func TestLockFreeNoAllocs(t *testing.T) {
+	p := boids.DefaultParams(480, 320)
+	start := boids.RandomBoids(p, 300, rand.New(rand.NewPCG(2, 2)))
+	s := boids.NewLockFree()
+	defer s.Close()
+	s.Load(p.Space, start)
+	buf := make([]boids.Boid, 0, len(start))
+	tick := func() {
+		for id := range start {
+			var self boids.Boid
+			self, buf = s.Neighbors(id, buf[:0])
+			s.Move(id, boids.Step(&p, self, buf))
+		}
+		s.EndTick()
+	}
+	tick()
+	assert.Zero(t, testing.AllocsPerRun(20, tick), "allocations per tick")
+	assert.Zero(t, s.Counters().CASRetries, "pushes one at a time never retry")
+	assert.Zero(t, testing.AllocsPerRun(20, func() { s.Load(p.Space, start) }), "allocations per Load")
+}
+
+// BenchmarkLockFreeFlock compares the design with mutex and with a
+// worker-pool reference in the same run, on a real flock at constant
+// density.
+func BenchmarkLockFreeFlock(b *testing.B) {
+	designs := []struct {
+		name string
+		new  func(p boids.Params, start []boids.Boid) (tick func(), stop func())
+	}{
+		{"lockfree", flockOf(func() boids.Strategy { return boids.NewLockFree() })},
+		{"mutex", flockOf(func() boids.Strategy { return boids.NewMutex() })},
+		{"workers-ref", newWorkersRef},
+	}
+	for _, n := range []int{1000, 10000, 20000} {
+		for _, d := range designs {
+			b.Run(fmt.Sprintf("%s/n=%d", d.name, n), func(b *testing.B) {
+				p := boids.BenchParams(n)
+				tick, stop := d.new(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(3, 3))))
+				defer stop()
+				for range 20 {
+					tick()
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					tick()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/boid-tick")
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ticks/s")
+			})
+		}
+	}
+}
+
+func flockOf(newStrategy func() boids.Strategy) func(boids.Params, []boids.Boid) (func(), func()) {
+	return func(p boids.Params, start []boids.Boid) (func(), func()) {
+		f, err := boids.NewFlock(p, start, newStrategy())
+		if err != nil {
+			panic(err)
+		}
+		return f.Tick, f.Stop
+	}
+}
+
+// newWorkersRef is the yardstick without a goroutine per boid: GOMAXPROCS
+// goroutines step slices of the flock over one Grid rebuilt every tick.
+func newWorkersRef(p boids.Params, start []boids.Boid) (func(), func()) {
+	var g boids.Grid
+	cur, next := start, make([]boids.Boid, len(start))
+	workers := runtime.GOMAXPROCS(0)
+	bufs := make([][]boids.Boid, workers)
+	tick := func() {
+		g.Load(p.Space, cur)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				buf := bufs[w]
+				for id := w * len(cur) / workers; id < (w+1)*len(cur)/workers; id++ {
+					var self boids.Boid
+					self, buf = g.Near(id, buf[:0])
+					next[id] = boids.Step(&p, self, buf)
+				}
+				bufs[w] = buf
+			})
+		}
+		wg.Wait()
+		cur, next = next, cur
+	}
+	return tick, func() {}
+}
