@@ -1,6 +1,8 @@
 package boids
 
 import (
+	"math"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -150,7 +152,6 @@ func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	var xs, ys [3]int
 	nx := Around(min(max(int(self.Pos.X/l.cw), 0), l.cols-1), l.cols, wrap, &xs)
 	ny := Around(min(max(int(self.Pos.Y/l.ch), 0), l.rows-1), l.rows, wrap, &ys)
-	r2 := l.sp.Radius * l.sp.Radius
 	for _, cy := range ys[:ny] {
 		row := cy * l.cols
 		// Neighbouring cells of a row are neighbours in memory too, so scan
@@ -161,17 +162,56 @@ func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 				j++
 			}
 			lo, hi := int(f.start[row+xs[i]]), int(f.start[row+xs[j-1]+1])
-			run, skip := f.cells[lo:hi], s-lo
-			for k := range run {
-				b := &run[k]
-				if d := l.sp.Delta(self.Pos, b.Pos); d.Len2() < r2 && k != skip {
-					buf = append(buf, *b)
-				}
+			run := f.cells[lo:hi]
+			if k := s - lo; k >= 0 && k < len(run) {
+				buf = l.scan(run[:k], self.Pos, buf)
+				run = run[k+1:]
 			}
+			buf = l.scan(run, self.Pos, buf)
 			i = j
 		}
 	}
 	return self, buf
+}
+
+// scan appends the boids of run within the view radius of p. It is the
+// tick's hot loop, so it spells out Space.Delta, which is too big for the
+// compiler to inline, with the same arithmetic: answers must equal brute
+// force to the last bit. About half the candidates are in reach, too random
+// for the branch predictor, so every candidate is copied and the length
+// grows by the sign bit of d²-r², which is set exactly when d² < r² (float
+// subtraction of finite unequal numbers never rounds to zero).
+func (l *LockFree) scan(run []Boid, p Vec, buf []Boid) []Boid {
+	n := len(buf)
+	buf = slices.Grow(buf, len(run))
+	out := buf[:n+len(run)]
+	r2 := l.sp.Radius * l.sp.Radius
+	if l.sp.Edges != Wrap {
+		for k := range run {
+			out[n] = run[k]
+			d := run[k].Pos.Sub(p)
+			n += int(math.Float32bits(d.Len2()-r2) >> 31)
+		}
+		return buf[:n]
+	}
+	w, h := l.sp.W, l.sp.H
+	hw, hh := w/2, h/2
+	for k := range run {
+		out[n] = run[k]
+		d := run[k].Pos.Sub(p)
+		if d.X > hw {
+			d.X -= w
+		} else if d.X < -hw {
+			d.X += w
+		}
+		if d.Y > hh {
+			d.Y -= h
+		} else if d.Y < -hh {
+			d.Y += h
+		}
+		n += int(math.Float32bits(d.Len2()-r2) >> 31)
+	}
+	return buf[:n]
 }
 
 func (l *LockFree) Move(id int, b Boid) {

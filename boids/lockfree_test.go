@@ -160,3 +160,33 @@ func newWorkersRef(p boids.Params, start []boids.Boid) (func(), func()) {
 	}
 	return tick, func() {}
 }
+
+// BenchmarkLockFreeSequential steps the flock from one goroutine, without a
+// goroutine per boid, to isolate the strategy's own cost per boid-tick.
+func BenchmarkLockFreeSequential(b *testing.B) {
+	for _, d := range []struct {
+		name string
+		new  func() boids.Strategy
+	}{
+		{"lockfree", func() boids.Strategy { return boids.NewLockFree() }},
+		{"mutex", func() boids.Strategy { return boids.NewMutex() }},
+	} {
+		b.Run(d.name, func(b *testing.B) {
+			const n = 10000
+			p := boids.BenchParams(n)
+			s := d.new()
+			defer s.Close()
+			s.Load(p.Space, boids.RandomBoids(p, n, rand.New(rand.NewPCG(4, 4))))
+			var buf []boids.Boid
+			for b.Loop() {
+				for id := range n {
+					var self boids.Boid
+					self, buf = s.Neighbors(id, buf[:0])
+					s.Move(id, boids.Step(&p, self, buf))
+				}
+				s.EndTick()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/boid-tick")
+		})
+	}
+}
