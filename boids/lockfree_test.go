@@ -98,68 +98,94 @@ func TestLockFreeNoAllocs(t *testing.T) {
 func BenchmarkLockFreeFlock(b *testing.B) {
 	designs := []struct {
 		name string
-		new  func(p boids.Params, start []boids.Boid) (tick func(), stop func())
+		new  func(p boids.Params, start []boids.Boid) ticker
 	}{
 		{"lockfree", flockOf(func() boids.Strategy { return boids.NewLockFree() })},
 		{"mutex", flockOf(func() boids.Strategy { return boids.NewMutex() })},
+		{"linked", flockOf(func() boids.Strategy { return boids.NewLinkedScratch() })},
 		{"workers-ref", newWorkersRef},
 	}
 	for _, n := range []int{1000, 10000, 20000} {
 		for _, d := range designs {
 			b.Run(fmt.Sprintf("%s/n=%d", d.name, n), func(b *testing.B) {
 				p := boids.BenchParams(n)
-				tick, stop := d.new(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(3, 3))))
-				defer stop()
+				t := d.new(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(3, 3))))
+				defer t.Stop()
 				for range 20 {
-					tick()
+					t.Tick()
+				}
+				f, isFlock := t.(*boids.Flock)
+				var before boids.Counters
+				if isFlock {
+					before = f.Counters()
 				}
 				b.ReportAllocs()
 				for b.Loop() {
-					tick()
+					t.Tick()
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/boid-tick")
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ticks/s")
+				if !isFlock {
+					return
+				}
+				if c := f.Counters(); c.Publishes > 0 {
+					b.ReportMetric(float64((c.Rebuild-before.Rebuild).Microseconds())/float64(b.N), "rebuild-µs/tick")
+					b.ReportMetric(float64(c.CASRetries-before.CASRetries)/float64(b.N), "retries/tick")
+				}
 			})
 		}
 	}
 }
 
-func flockOf(newStrategy func() boids.Strategy) func(boids.Params, []boids.Boid) (func(), func()) {
-	return func(p boids.Params, start []boids.Boid) (func(), func()) {
+// ticker is what the benchmark drives: a Flock, or the workers reference.
+type ticker interface {
+	Tick()
+	Stop()
+}
+
+func flockOf(newStrategy func() boids.Strategy) func(boids.Params, []boids.Boid) ticker {
+	return func(p boids.Params, start []boids.Boid) ticker {
 		f, err := boids.NewFlock(p, start, newStrategy())
 		if err != nil {
 			panic(err)
 		}
-		return f.Tick, f.Stop
+		return f
 	}
 }
 
-// newWorkersRef is the yardstick without a goroutine per boid: GOMAXPROCS
+// workersRef is the yardstick without a goroutine per boid: GOMAXPROCS
 // goroutines step slices of the flock over one Grid rebuilt every tick.
-func newWorkersRef(p boids.Params, start []boids.Boid) (func(), func()) {
-	var g boids.Grid
-	cur, next := start, make([]boids.Boid, len(start))
-	workers := runtime.GOMAXPROCS(0)
-	bufs := make([][]boids.Boid, workers)
-	tick := func() {
-		g.Load(p.Space, cur)
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() {
-				buf := bufs[w]
-				for id := w * len(cur) / workers; id < (w+1)*len(cur)/workers; id++ {
-					var self boids.Boid
-					self, buf = g.Near(id, buf[:0])
-					next[id] = boids.Step(&p, self, buf)
-				}
-				bufs[w] = buf
-			})
-		}
-		wg.Wait()
-		cur, next = next, cur
-	}
-	return tick, func() {}
+type workersRef struct {
+	p         boids.Params
+	grid      boids.Grid
+	cur, next []boids.Boid
+	bufs      [][]boids.Boid
 }
+
+func newWorkersRef(p boids.Params, start []boids.Boid) ticker {
+	return &workersRef{p: p, cur: start, next: make([]boids.Boid, len(start)), bufs: make([][]boids.Boid, runtime.GOMAXPROCS(0))}
+}
+
+func (r *workersRef) Tick() {
+	r.grid.Load(r.p.Space, r.cur)
+	var wg sync.WaitGroup
+	n, workers := len(r.cur), len(r.bufs)
+	for w := range workers {
+		wg.Go(func() {
+			buf := r.bufs[w]
+			for id := w * n / workers; id < (w+1)*n/workers; id++ {
+				var self boids.Boid
+				self, buf = r.grid.Near(id, buf[:0])
+				r.next[id] = boids.Step(&r.p, self, buf)
+			}
+			r.bufs[w] = buf
+		})
+	}
+	wg.Wait()
+	r.cur, r.next = r.next, r.cur
+}
+
+func (r *workersRef) Stop() {}
 
 // BenchmarkLockFreeSequential steps the flock from one goroutine, without a
 // goroutine per boid, to isolate the strategy's own cost per boid-tick.
@@ -170,6 +196,7 @@ func BenchmarkLockFreeSequential(b *testing.B) {
 	}{
 		{"lockfree", func() boids.Strategy { return boids.NewLockFree() }},
 		{"mutex", func() boids.Strategy { return boids.NewMutex() }},
+		{"linked", func() boids.Strategy { return boids.NewLinkedScratch() }},
 	} {
 		b.Run(d.name, func(b *testing.B) {
 			const n = 10000
