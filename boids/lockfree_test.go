@@ -69,6 +69,23 @@ func TestLockFreeStaleness(t *testing.T) {
 	assert.Equal(t, []boids.Boid{start[0], moved}, s.Read(nil))
 }
 
+// TestLockFreeMovedTwice checks that a boid breaking the contract by moving
+// twice in a tick, which makes a cycle in a cell list, cannot hang EndTick.
+func TestLockFreeMovedTwice(t *testing.T) {
+	sp := boids.Space{W: 200, H: 200, Radius: 20, Edges: boids.Bounce}
+	start := []boids.Boid{{Pos: boids.Vec{X: 10, Y: 10}}, {Pos: boids.Vec{X: 150, Y: 150}}}
+	last := boids.Boid{Pos: boids.Vec{X: 12, Y: 10}}
+	s := boids.NewLockFree()
+	defer s.Close()
+	s.Load(sp, start)
+	s.Move(0, boids.Boid{Pos: boids.Vec{X: 11, Y: 10}})
+	s.Move(0, last)
+	s.Move(1, start[1])
+	s.EndTick()
+	assert.Equal(t, []boids.Boid{last, start[1]}, s.Read(nil), "the last move wins")
+	require.NoError(t, boids.CheckMap(s, sp, nil))
+}
+
 // TestLockFreeNoAllocs checks that a steady tick and a Load of the same size
 // reuse memory.
 func TestLockFreeNoAllocs(t *testing.T) {
@@ -102,7 +119,6 @@ func BenchmarkLockFreeFlock(b *testing.B) {
 	}{
 		{"lockfree", flockOf(func() boids.Strategy { return boids.NewLockFree() })},
 		{"mutex", flockOf(func() boids.Strategy { return boids.NewMutex() })},
-		{"linked", flockOf(func() boids.Strategy { return boids.NewLinkedScratch() })},
 		{"workers-ref", newWorkersRef},
 	}
 	for _, n := range []int{1000, 10000, 20000} {
@@ -196,7 +212,6 @@ func BenchmarkLockFreeSequential(b *testing.B) {
 	}{
 		{"lockfree", func() boids.Strategy { return boids.NewLockFree() }},
 		{"mutex", func() boids.Strategy { return boids.NewMutex() }},
-		{"linked", func() boids.Strategy { return boids.NewLinkedScratch() }},
 	} {
 		b.Run(d.name, func(b *testing.B) {
 			const n = 10000
