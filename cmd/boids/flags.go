@@ -34,7 +34,7 @@ func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options
 	fs.SetOutput(io.Discard)
 	fs.Var(&intValue{&o.Boids, 1, boids.MaxBoids}, "boids", fmt.Sprintf("number of boids, `N` in 1..%d", boids.MaxBoids))
 	fs.Var(strategyValue{&o.Strategy}, "strategy", "synchronization design `NAME`: "+strings.Join(boids.DesignNames(), ", "))
-	fs.Var(seedValue{&o.Seed}, "seed", "random `seed` (default from the clock; the seed in use is printed at start)")
+	fs.Var(seedValue{&o.Seed}, "seed", "random seed `N` (default from the clock; the seed in use is printed at start)")
 	fs.Var(&intValue{&tps, 1, boids.MaxTPS}, "tps", fmt.Sprintf("simulation ticks per second, `N` in 1..%d", boids.MaxTPS))
 	fs.Var(&intValue{&o.Procs, 1, maxProcs}, "procs", fmt.Sprintf("GOMAXPROCS, `N` in 1..%d", maxProcs))
 	fs.Var(size, "size", fmt.Sprintf("world and initial window size `WxH`, each side %d..%d", boids.MinWorld, boids.MaxWorld))
