@@ -37,7 +37,8 @@ type Game struct {
 	status *statusLine
 	scale  float64 // device scale factor, from Layout
 
-	shot       *capture
+	shot       *capture // an F12 screenshot on its way to a file
+	final      *capture // the -screenshot frame
 	finalSaved bool
 	stats      frameStats
 	err        error
@@ -140,8 +141,13 @@ func designIndex(name string) int {
 // Update runs at Ebiten's 60 ticks per second, independently of the
 // simulation's clock, which runs in the Sim's own goroutine.
 func (g *Game) Update() error {
-	if g.shot != nil && g.shot.taken() {
-		g.saveShot()
+	if g.shot.taken() {
+		g.save(g.shot)
+		g.shot = nil
+	}
+	if g.final.taken() && !g.finalSaved {
+		g.save(g.final)
+		g.finalSaved = true
 	}
 	if g.finished() {
 		return ebiten.Termination
@@ -151,7 +157,6 @@ func (g *Game) Update() error {
 		return ebiten.Termination
 	}
 	g.handleKeys()
-	g.requestFinalShot()
 	return nil
 }
 
@@ -203,13 +208,6 @@ func (g *Game) selectStrategy(i int) {
 	g.sim.SetStrategy(boids.Designs[i].Name)
 }
 
-// requestFinalShot asks Draw to capture the last frame -screenshot wants.
-func (g *Game) requestFinalShot() {
-	if g.opts.Screenshot != "" && g.shot == nil && g.opts.Frames > 0 && g.stats.frames >= g.opts.Frames-1 {
-		g.shot = &capture{name: g.opts.Screenshot, final: true}
-	}
-}
-
 // finished says whether -frames (and its screenshot, if any) are done.
 func (g *Game) finished() bool {
 	if g.err != nil {
@@ -221,16 +219,21 @@ func (g *Game) finished() bool {
 	return g.opts.Screenshot == "" || g.finalSaved
 }
 
-// Draw draws the last snapshot taken by Update.
+// Draw draws the last snapshot taken by Update, and copies the screen
+// when a screenshot is due; Update writes the file.
 func (g *Game) Draw(screen *ebiten.Image) {
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	v := fit(float32(g.opts.Width), float32(g.opts.Height), sw, sh)
 	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale))
 	g.status.draw(screen, g.status.format(ebiten.ActualFPS(), g.snap), g.scale)
+	g.stats.frame(time.Now(), g.snap.Tick)
 	if g.shot != nil && !g.shot.taken() {
 		g.shot.take(screen)
 	}
-	g.stats.frame(time.Now(), g.snap.Tick)
+	if g.opts.Screenshot != "" && g.final == nil && g.stats.frames == g.opts.Frames {
+		g.final = &capture{name: g.opts.Screenshot, final: true}
+		g.final.take(screen)
+	}
 }
 
 func (s *frameStats) frame(now time.Time, tick uint64) {

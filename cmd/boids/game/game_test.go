@@ -3,8 +3,10 @@ package game
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -227,4 +229,38 @@ func TestStatusLine(t *testing.T) {
 	snap.Paused, snap.ActualTPS = true, 0
 	assert.Equal(t, "FPS 60.0  sim 0.0/60 ticks/s  2000 boids  mutex  paused", s.format(60, snap))
 	assert.Zero(t, testing.AllocsPerRun(10, func() { s.format(60, snap) }), "an unchanged line is not rebuilt")
+}
+
+func TestF12WritesANewFileEachTime(t *testing.T) {
+	t.Chdir(t.TempDir())
+	h := newHarness(t, 10)
+	for range 2 {
+		require.NoError(t, h.press(func(k *keys) { k.shot = true }))
+		require.NotNil(t, h.g.shot, "F12 asks Draw for a copy of the screen")
+		h.g.shot.img = image.NewRGBA(image.Rect(0, 0, 8, 4))
+		require.NoError(t, h.g.Update())
+		assert.Nil(t, h.g.shot)
+	}
+	files, err := filepath.Glob("boids-*.png")
+	require.NoError(t, err)
+	require.Len(t, files, 2, "log:\n%s", h.log)
+	for _, f := range files {
+		assert.Regexp(t, `^boids-\d{8}-\d{6}(-2)?\.png$`, f)
+		assert.Contains(t, h.log.String(), "screenshot: "+f+" (8x4, tick ")
+	}
+}
+
+func TestFinalScreenshotEndsTheGame(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, 10)
+	h.g.opts.Frames, h.g.opts.Screenshot = 3, filepath.Join(dir, "last.png")
+	h.g.stats.frames = 3
+	require.NoError(t, h.g.Update(), "the frame is not saved yet")
+	h.g.final = &capture{name: h.g.opts.Screenshot, final: true, img: image.NewRGBA(image.Rect(0, 0, 8, 4))}
+	assert.ErrorIs(t, h.g.Update(), ebiten.Termination)
+	assert.FileExists(t, h.g.opts.Screenshot)
+
+	h.g.final, h.g.finalSaved = &capture{name: filepath.Join(dir, "missing", "x.png"), final: true, img: h.g.final.img}, false
+	assert.ErrorIs(t, h.g.Update(), ebiten.Termination)
+	assert.ErrorContains(t, h.g.err, "screenshot: ")
 }

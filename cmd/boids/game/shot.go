@@ -13,15 +13,15 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 )
 
-// capture is a screenshot asked for by Update, read from the screen by
-// Draw and written to a file by the next Update, so Draw does no I/O.
+// capture is a screenshot: Draw copies the screen into it and the next
+// Update writes the file, so Draw does no I/O.
 type capture struct {
 	name  string
 	final bool // the -screenshot frame: the program ends after it
 	img   *image.RGBA
 }
 
-func (c *capture) taken() bool { return c.img != nil }
+func (c *capture) taken() bool { return c != nil && c.img != nil }
 
 // take copies the screen; Ebiten's pixels are premultiplied RGBA, as
 // image.RGBA's are, and the screen is opaque.
@@ -31,9 +31,7 @@ func (c *capture) take(screen *ebiten.Image) {
 	c.img = img
 }
 
-func (g *Game) saveShot() {
-	c := g.shot
-	g.shot = nil
+func (g *Game) save(c *capture) {
 	name, err := writePNG(c.name, c.img, !c.final)
 	switch {
 	case err != nil && c.final:
@@ -43,9 +41,6 @@ func (g *Game) saveShot() {
 	default:
 		b := c.img.Bounds()
 		g.log.printf("screenshot: %s (%dx%d, tick %d)", name, b.Dx(), b.Dy(), g.snap.Tick)
-	}
-	if c.final {
-		g.finalSaved = true
 	}
 }
 
