@@ -228,11 +228,11 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.status.draw(screen, g.status.format(ebiten.ActualFPS(), g.snap), g.scale)
 	g.stats.frame(time.Now(), g.snap.Tick)
 	if g.shot != nil && !g.shot.taken() {
-		g.shot.take(screen)
+		g.shot.take(screen, g.snap.Tick)
 	}
 	if g.opts.Screenshot != "" && g.final == nil && g.stats.frames == g.opts.Frames {
 		g.final = &capture{name: g.opts.Screenshot, final: true}
-		g.final.take(screen)
+		g.final.take(screen, g.snap.Tick)
 	}
 }
 

@@ -19,16 +19,17 @@ type capture struct {
 	name  string
 	final bool // the -screenshot frame: the program ends after it
 	img   *image.RGBA
+	tick  uint64 // the simulation tick on screen
 }
 
 func (c *capture) taken() bool { return c != nil && c.img != nil }
 
 // take copies the screen; Ebiten's pixels are premultiplied RGBA, as
 // image.RGBA's are, and the screen is opaque.
-func (c *capture) take(screen *ebiten.Image) {
+func (c *capture) take(screen *ebiten.Image, tick uint64) {
 	img := image.NewRGBA(screen.Bounds())
 	screen.ReadPixels(img.Pix)
-	c.img = img
+	c.img, c.tick = img, tick
 }
 
 func (g *Game) save(c *capture) {
@@ -40,7 +41,7 @@ func (g *Game) save(c *capture) {
 		g.log.printf("screenshot: %v", err)
 	default:
 		b := c.img.Bounds()
-		g.log.printf("screenshot: %s (%dx%d, tick %d)", name, b.Dx(), b.Dy(), g.snap.Tick)
+		g.log.printf("screenshot: %s (%dx%d, tick %d)", name, b.Dx(), b.Dy(), c.tick)
 	}
 }
 
