@@ -90,6 +90,8 @@ func Run(opts Options) error {
 	ebiten.SetWindowTitle("boids")
 	ebiten.SetWindowSize(windowSize(opts.Width, opts.Height))
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	// Draw fills the whole screen itself.
+	ebiten.SetScreenClearedEveryFrame(false)
 	if err := ebiten.RunGame(g); err != nil {
 		return err
 	}

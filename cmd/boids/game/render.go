@@ -125,8 +125,15 @@ func vertex(x, y float32, c rgb) ebiten.Vertex {
 }
 
 func (r *flockRenderer) draw(screen *ebiten.Image, bs []boids.Boid, v view, size float32) {
-	screen.Fill(backColor)
-	vector.DrawFilledRect(screen, v.offX, v.offY, v.worldW*v.scale, v.worldH*v.scale, worldColor, false)
+	// Software GL (Xvfb, Mesa) pays for every full-screen pass, so a world
+	// that fills the screen is one fill, and letterbox bars only add the
+	// world's rectangle.
+	if v.offX < 0.5 && v.offY < 0.5 {
+		screen.Fill(worldColor)
+	} else {
+		screen.Fill(backColor)
+		vector.DrawFilledRect(screen, v.offX, v.offY, v.worldW*v.scale, v.worldH*v.scale, worldColor, false)
+	}
 	r.fill(bs, v, size)
 	for start := 0; start < len(r.vertices); start += 3 * maxPerBatch {
 		vs := r.vertices[start:min(start+3*maxPerBatch, len(r.vertices))]
