@@ -47,7 +47,9 @@ func TestSmokeScreenshot(t *testing.T) {
 	shot := filepath.Join(t.TempDir(), "frame.png")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := displayed(t, ctx, bin, "-boids", "2000", "-frames", "120", "-screenshot", shot, "-seed", "1")
+	// A slow clock keeps the flock spread out over the screen (flocks merge
+	// over thousands of ticks) however slowly frames come on a busy machine.
+	cmd := displayed(t, ctx, bin, "-boids", "2000", "-frames", "120", "-screenshot", shot, "-seed", "1", "-tps", "10")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
