@@ -1,0 +1,51 @@
+# Ebiten needs cgo and the X11/OpenGL headers on Linux; the tests also need
+# a virtual display (Xvfb). `make deps` installs what is missing on Debian.
+
+GO ?= go
+ARGS ?=
+
+# Debian packages Ebiten builds against, and what the tests add.
+PKGS := gcc libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev \
+	libxxf86vm-dev libasound2-dev pkg-config
+TEST_PKGS := $(PKGS) xvfb xauth
+
+# ensure checks each package with dpkg -s and installs the missing ones:
+# directly as root, through sudo when there is one, otherwise it prints the
+# command to run and fails. apt-get update runs only when something is missing.
+define ensure
+	@set -e; \
+	if [ "$$(uname -s)" != Linux ]; then \
+		echo "deps: not Linux, nothing to install (Ebiten needs no system packages on macOS or Windows)"; exit 0; fi; \
+	if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "deps: not a Debian system; install the equivalents of: $(strip $(1))"; exit 0; fi; \
+	missing=""; \
+	for p in $(1); do \
+		dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "deps: installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
+	elif command -v sudo >/dev/null 2>&1; then \
+		echo "deps: installing$$missing with sudo"; \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
+	else \
+		echo "deps: missing packages; as root run: apt-get update && apt-get install -y$$missing" >&2; exit 1; \
+	fi
+endef
+
+.PHONY: deps deps-test run test
+
+deps:
+	$(call ensure,$(PKGS))
+
+deps-test:
+	$(call ensure,$(TEST_PKGS))
+
+run: deps
+	$(GO) run ./cmd/boids $(ARGS)
+
+test: deps-test
+	$(GO) vet ./...
+	$(GO) test -race ./...
+	$(GO) test -run '^$$' -bench . -benchtime=1x ./...

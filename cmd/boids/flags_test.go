@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/game"
+)
+
+const clockSeed = 4242
+
+func TestParseFlags(t *testing.T) {
+	def := game.DefaultOptions()
+	def.Seed = clockSeed
+	def.Procs = runtime.GOMAXPROCS(0)
+	shot := filepath.Join(t.TempDir(), "x.png")
+	with := func(edit func(*game.Options)) game.Options {
+		o := def
+		edit(&o)
+		return o
+	}
+	tests := []struct {
+		name string
+		args []string
+		want game.Options
+	}{
+		{"defaults", nil, def},
+		{"boids", []string{"-boids", "100000"}, with(func(o *game.Options) { o.Boids = 100000 })},
+		{"strategy any case", []string{"-strategy", "MUTEX"}, with(func(o *game.Options) { o.Strategy = "mutex" })},
+		{"seed", []string{"-seed", "7"}, with(func(o *game.Options) { o.Seed = 7 })},
+		{"seed zero", []string{"-seed=0"}, with(func(o *game.Options) { o.Seed = 0 })},
+		{"tps", []string{"-tps", "1000"}, with(func(o *game.Options) { o.TPS = 1000 })},
+		{"procs", []string{"-procs", "1"}, with(func(o *game.Options) { o.Procs = 1 })},
+		{"size", []string{"-size", "640X360"}, with(func(o *game.Options) { o.Width, o.Height = 640, 360 })},
+		{"edges", []string{"-edges", "bounce"}, with(func(o *game.Options) { o.Edges = boids.Bounce })},
+		{"frames", []string{"-frames", "30"}, with(func(o *game.Options) { o.Frames = 30 })},
+		{"screenshot alone", []string{"-screenshot", shot}, with(func(o *game.Options) { o.Screenshot, o.Frames = shot, 120 })},
+		{"screenshot with frames", []string{"-screenshot", shot, "-frames", "5"},
+			with(func(o *game.Options) { o.Screenshot, o.Frames = shot, 5 })},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			got, err := parseFlags(tt.args, &stderr, clockSeed)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			assert.Empty(t, stderr.String())
+		})
+	}
+}
+
+func TestParseFlagsErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string // the flag named and what it allows
+	}{
+		{[]string{"-boids", "0"}, "-boids: allowed a whole number 1..100000"},
+		{[]string{"-boids", "100001"}, "-boids: allowed a whole number 1..100000"},
+		{[]string{"-boids", "many"}, "-boids: allowed a whole number 1..100000"},
+		{[]string{"-strategy", "spinlock"}, "-strategy: allowed mutex"},
+		{[]string{"-seed", "-1"}, "-seed: allowed a whole number 0..18446744073709551615"},
+		{[]string{"-tps", "0"}, "-tps: allowed a whole number 1..1000"},
+		{[]string{"-tps", "1.5"}, "-tps: allowed a whole number 1..1000"},
+		{[]string{"-procs", "257"}, "-procs: allowed a whole number 1..256"},
+		{[]string{"-size", "63x720"}, "-size: allowed WxH with each side 64..16384"},
+		{[]string{"-size", "1280"}, "-size: allowed WxH with each side 64..16384"},
+		{[]string{"-size", "1280x16385"}, "-size: allowed WxH with each side 64..16384"},
+		{[]string{"-edges", "torus"}, "-edges: allowed wrap, bounce"},
+		{[]string{"-frames", "-1"}, "-frames: allowed a whole number 0..1073741824"},
+		{[]string{"-screenshot", "shot.jpg"}, "-screenshot: allowed a file name ending in .png"},
+		{[]string{"-screenshot", ".png"}, "-screenshot: allowed a file name ending in .png"},
+		{[]string{"-screenshot", "no/such/folder/x.png"}, "-screenshot: folder no/such/folder does not exist"},
+		{[]string{"-speed", "3"}, "flag provided but not defined: -speed (see -h for the flags)"},
+		{[]string{"1000"}, `unexpected argument "1000"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stderr bytes.Buffer
+			_, err := parseFlags(tt.args, &stderr, clockSeed)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), "\n")
+			assert.Empty(t, stderr.String(), "the caller prints the one line")
+		})
+	}
+}
+
+func TestParseFlagsHelp(t *testing.T) {
+	var stderr bytes.Buffer
+	_, err := parseFlags([]string{"-h"}, &stderr, clockSeed)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	for _, f := range []string{"-boids N", "-strategy NAME", "-seed N", "-tps N", "-procs N", "-size WxH",
+		"-edges wrap|bounce", "-frames N", "-screenshot FILE.png", "(default 2000)", "(default 1280x720)"} {
+		assert.Contains(t, stderr.String(), f)
+	}
+}

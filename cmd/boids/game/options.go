@@ -1,0 +1,52 @@
+package game
+
+import (
+	"io"
+
+	"github.com/boids-project/boids/boids"
+)
+
+// Options is everything the command line decides.
+type Options struct {
+	Boids    int
+	Strategy string
+	Seed     uint64
+	TPS      float64 // the simulation's target ticks per second
+	// Procs sets GOMAXPROCS when above zero.
+	Procs int
+	// Width and Height are the world's size and the window's initial size.
+	Width, Height int
+	Edges         boids.Edges
+	// Frames ends the program after that many frames; 0 runs until the
+	// window is closed.
+	Frames int
+	// Screenshot, when set, is the PNG file the last frame is saved to.
+	Screenshot string
+	// Log receives every message line; nil discards them.
+	Log io.Writer
+}
+
+// DefaultOptions are the command's defaults, seed aside.
+func DefaultOptions() Options {
+	return Options{
+		Boids:    2000,
+		Strategy: boids.Designs[0].Name,
+		TPS:      60,
+		Width:    1280,
+		Height:   720,
+		Edges:    boids.Wrap,
+	}
+}
+
+func (o Options) config(log func(string)) boids.Config {
+	p := boids.DefaultParams(float32(o.Width), float32(o.Height))
+	p.Edges = o.Edges
+	return boids.Config{
+		Params:   p,
+		Boids:    o.Boids,
+		Seed:     o.Seed,
+		TPS:      o.TPS,
+		Strategy: o.Strategy,
+		Log:      log,
+	}
+}

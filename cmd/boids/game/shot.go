@@ -1,0 +1,78 @@
+package game
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+)
+
+// capture is a screenshot: Draw copies the screen into it and the next
+// Update writes the file, so Draw does no I/O.
+type capture struct {
+	name  string
+	final bool // the -screenshot frame: the program ends after it
+	img   *image.RGBA
+	tick  uint64 // the simulation tick on screen
+}
+
+func (c *capture) taken() bool { return c != nil && c.img != nil }
+
+// take copies the screen; Ebiten's pixels are premultiplied RGBA, as
+// image.RGBA's are, and the screen is opaque.
+func (c *capture) take(screen *ebiten.Image, tick uint64) {
+	img := image.NewRGBA(screen.Bounds())
+	screen.ReadPixels(img.Pix)
+	c.img, c.tick = img, tick
+}
+
+func (g *Game) save(c *capture) {
+	name, err := writePNG(c.name, c.img, !c.final)
+	switch {
+	case err != nil && c.final:
+		g.err = fmt.Errorf("screenshot: %w", err)
+	case err != nil:
+		g.log.printf("screenshot: %v", err)
+	default:
+		b := c.img.Bounds()
+		g.log.printf("screenshot: %s (%dx%d, tick %d)", name, b.Dx(), b.Dy(), c.tick)
+	}
+}
+
+// shotName names an F12 screenshot after the local time.
+func shotName(t time.Time) string { return t.Format("boids-20060102-150405.png") }
+
+// writePNG writes img to name and returns the name used: with exclusive
+// set, an existing file is kept and a numbered name is used instead.
+func writePNG(name string, img image.Image, exclusive bool) (string, error) {
+	f, name, err := create(name, exclusive)
+	if err != nil {
+		return name, err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return name, err
+	}
+	return name, f.Close()
+}
+
+func create(name string, exclusive bool) (*os.File, string, error) {
+	if !exclusive {
+		f, err := os.Create(name)
+		return f, name, err
+	}
+	base := strings.TrimSuffix(name, ".png")
+	for i := 2; ; i++ {
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, name, err
+		}
+		name = fmt.Sprintf("%s-%d.png", base, i)
+	}
+}
