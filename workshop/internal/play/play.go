@@ -1,49 +1,45 @@
 // Package play runs an exercise's design: it registers the design next to
-// the built-in ones and runs the flock on it.
+// the built-in ones and opens the game on it, or, built with -tags
+// headless, runs the flock without a window and prints the overlay's
+// figures once a second.
 package play
 
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/boids-project/boids/boids"
 )
 
-// Run registers d and runs a flock on it, printing the figures the overlay
-// shows once a second, until the time is up.
-func Run(d boids.Design) {
-	boids.Register(d)
-	n := flag.Int("boids", 1000, "number of boids")
-	secs := flag.Int("seconds", 10, "how long to run")
-	tps := flag.Float64("tps", 60, "target ticks per second")
-	strategy := flag.String("strategy", d.Name, "design to run: "+strings.Join(boids.DesignNames(), ", "))
-	flag.Parse()
-	sim, err := boids.NewSim(boids.Config{
-		Params:   boids.DefaultParams(1280, 720),
-		Boids:    *n,
-		Seed:     1,
-		TPS:      *tps,
-		Strategy: *strategy,
-		Log:      func(msg string) { fmt.Println(msg) },
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+// register adds d to the designs, unless a design already has its name.
+func register(d boids.Design) {
+	if slices.Contains(boids.DesignNames(), d.Name) {
+		fmt.Fprintf(os.Stderr, "workshop: a design is already called %q (designs: %s)\n", d.Name, strings.Join(boids.DesignNames(), ", "))
 		os.Exit(2)
 	}
-	defer sim.Stop()
-	var last boids.Counters
-	for range *secs {
-		time.Sleep(time.Second)
-		s := sim.Snapshot()
-		c := s.Counters
-		fmt.Printf("%s: %d boids, %.0f ticks/s, tick %v (barrier %v, end %v), reads %d, contended %d, lock wait %v, messages %d, publishes %d\n",
-			s.Strategy, len(s.Boids), s.ActualTPS, s.Times.Total().Round(time.Microsecond),
-			s.Times.Barrier.Round(time.Microsecond), s.Times.End.Round(time.Microsecond),
-			c.Reads-last.Reads, c.Contended-last.Contended, (c.LockWait - last.LockWait).Round(time.Microsecond),
-			c.Messages-last.Messages, c.Publishes-last.Publishes)
-		last = c
+	boids.Register(d)
+}
+
+// parse parses the command line and exits with a one-line message on a bad
+// flag; -h lists the flags.
+func parse(fs *flag.FlagSet) {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Fprintln(os.Stderr, "Usage: go run . [flags]")
+			fs.SetOutput(os.Stderr)
+			fs.PrintDefaults()
+			os.Exit(0)
+		}
+		fmt.Fprintf(os.Stderr, "workshop: %v (see -h)\n", err)
+		os.Exit(2)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "workshop: unexpected argument %q: only flags are accepted (see -h)\n", fs.Arg(0))
+		os.Exit(2)
 	}
 }
