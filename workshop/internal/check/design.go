@@ -36,7 +36,7 @@ func Design(t *testing.T, ex Exercise, newStrategy func() boids.Strategy) {
 		Fail("goroutines are still running after the test closed every design:")
 		Fail("  Close must end every goroutine the design started, and wait for it.")
 		Fail("  %s", Leaks(err))
-		t.Fatal(err)
+		t.Fatal(LeakStacks(err))
 	}
 }
 

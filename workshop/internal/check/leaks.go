@@ -33,3 +33,39 @@ func Leaks(err error) string {
 	}
 	return fmt.Sprintf("%d goroutines left: %s", total, strings.Join(parts, ", "))
 }
+
+// LeakStacks shortens a goleak error to one full stack per function and
+// state, with how many more goroutines are stuck the same way: hundreds of
+// identical stacks would bury the verdict.
+func LeakStacks(err error) string {
+	msg := strings.TrimSuffix(strings.TrimPrefix(err.Error(), "found unexpected goroutines:\n["), "]")
+	entries := strings.Split(msg, "\n Goroutine ")
+	seen := map[string]int{}
+	var order []string
+	first := map[string]string{}
+	for i, e := range entries {
+		if i > 0 {
+			e = "Goroutine " + e
+		}
+		m := leakRE.FindStringSubmatch(e)
+		key := e
+		if m != nil {
+			key = m[2] + " " + m[1]
+		}
+		if seen[key] == 0 {
+			order = append(order, key)
+			first[key] = strings.TrimSpace(e)
+		}
+		seen[key]++
+	}
+	var sb strings.Builder
+	sb.WriteString("goroutines left running:\n")
+	for _, k := range order {
+		sb.WriteString(first[k])
+		if n := seen[k] - 1; n > 0 {
+			fmt.Fprintf(&sb, "\n(and %d more goroutines like this one)", n)
+		}
+		sb.WriteString("\n\n")
+	}
+	return strings.TrimRight(sb.String(), "\n")
+}
