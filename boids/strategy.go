@@ -63,6 +63,7 @@ type Design struct {
 // Designs lists the built-in synchronization designs in key order (1, 2, 3).
 var Designs = []Design{
 	{"mutex", func() Strategy { return NewMutex() }},
+	{"channel", func() Strategy { return NewChannel() }},
 }
 
 // Register adds a design, so that programs built on this package (the
