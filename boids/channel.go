@@ -20,22 +20,31 @@ import (
 // ends the tick with every move applied. Messages are values and queries are
 // reused, so a boid-tick allocates nothing.
 //
-// Compromises: the one owner serves every query and move in turn, so it is
-// the bottleneck and the second core only runs the boids' own work. A query
-// sees each neighbour before or after its move of this tick, whichever the
-// owner served first, as with the mutex. The costs the boids measure (round
-// trips, sampled 1 in 16; queue length seen on sending a query) live in
+// The owner serves every message in turn, so its time per message bounds the
+// whole flock. It therefore does the least a query needs: it copies the
+// boids of the 3×3 cells around the asker (Grid.Gather), and the asker keeps
+// those within the view radius itself, on its own copy, in parallel with the
+// other boids. That halves the owner's time per query for about 30
+// candidates.
+//
+// Compromises: the owner is still the bottleneck, and every message costs
+// channel operations and often a goroutine switch on both sides. A query sees
+// each neighbour before or after its move of this tick, whichever the owner
+// served first, as with the mutex. The costs the boids measure (round trips,
+// sampled 1 in 16; the queue length they find on sending a query) live in
 // their own queries, read by the coordinator between ticks as in Mutex.
 type Channel struct {
 	in      chan message  // to the owner; nil until the first Load and after Close
 	stopped chan struct{} // closed by the owner when it returns
+	sp      Space         // the geometry of the last Load, for the boids' distance test
 	queries []query       // queries[id] belongs to boid id
-	ctl     control       // the coordinator's own reusable call
+	ctl     *control      // the coordinator's reusable call, handed over on each
 }
 
-// ownerQueue is the channel's buffer: room for a burst of moves, so that a
-// boid rarely blocks on a fire-and-forget send.
-const ownerQueue = 1024
+// ownerQueue is the channel's buffer. A boid that finds it full blocks on a
+// send it meant to fire and forget; at 6,000 boids the owner's queue averages
+// over a thousand messages, so the buffer is a few times that (32 bytes each).
+const ownerQueue = 4096
 
 // rttEvery is how often a boid times its round trip: one query in rttEvery.
 const rttEvery = 16
@@ -51,14 +60,14 @@ const (
 	opCounters
 )
 
-// message is what the owner receives. It is a value, so a send copies it
-// into the channel's buffer and allocates nothing.
+// message is what the owner receives: 32 bytes, copied into the channel's
+// buffer, so a send allocates nothing. A coordinator call's arguments are in
+// the control the owner was started with.
 type message struct {
 	op op
 	id int32
-	b  Boid     // a move's new state
-	q  *query   // a query's reply slot
-	c  *control // a coordinator call's arguments and reply slot
+	b  Boid   // a move's new state
+	q  *query // a query's reply slot
 }
 
 // query is a boid's reusable request. From the send until done is signalled
@@ -93,9 +102,10 @@ func (c *Channel) Load(sp Space, boids []Boid) {
 	if c.in == nil {
 		c.in = make(chan message, ownerQueue)
 		c.stopped = make(chan struct{})
-		c.ctl.done = make(chan struct{}, 1)
-		go own(c.in, c.stopped)
+		c.ctl = &control{done: make(chan struct{}, 1)}
+		go own(c.in, c.ctl, c.stopped)
 	}
+	c.sp = sp
 	c.ctl.sp, c.ctl.boids = sp, boids
 	c.call(opLoad)
 	c.ctl.boids = nil
@@ -136,7 +146,20 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 		q.rtt += time.Since(t)
 		q.rttN++
 	}
-	return q.self, q.buf
+	return q.self, within(&c.sp, q.self.Pos, q.buf)
+}
+
+// within keeps, in place, the boids strictly within the view radius of p.
+func within(sp *Space, p Vec, boids []Boid) []Boid {
+	r2 := sp.Radius * sp.Radius
+	k := 0
+	for i := range boids {
+		if sp.Delta(p, boids[i].Pos).Len2() < r2 {
+			boids[k] = boids[i]
+			k++
+		}
+	}
+	return boids[:k]
 }
 
 func (c *Channel) Move(id int, b Boid) {
@@ -190,7 +213,7 @@ func (c *Channel) Counters() Counters {
 }
 
 func (c *Channel) call(o op) {
-	c.in <- message{op: o, c: &c.ctl}
+	c.in <- message{op: o}
 	<-c.ctl.done
 }
 
@@ -199,14 +222,15 @@ type owner struct {
 	grid  Grid
 	c     Counters
 	batch time.Time // when the current batch of messages started
+	ctl   *control  // the coordinator's, while a call is being served
 }
 
 // own is the owner goroutine: it serves messages until in is closed. Busy
 // time is measured per batch, from the message that woke it until the queue
 // is empty, so the clock is read twice per batch rather than per message.
-func own(in <-chan message, stopped chan<- struct{}) {
+func own(in <-chan message, ctl *control, stopped chan<- struct{}) {
 	defer close(stopped)
-	var o owner
+	o := owner{ctl: ctl}
 	for m := range in {
 		o.batch = time.Now()
 		o.serve(m)
@@ -239,7 +263,7 @@ func (o *owner) serve(m message) {
 	case opQuery:
 		o.c.Reads++
 		o.c.Messages++
-		m.q.self, m.q.buf = o.grid.Near(int(m.id), m.q.buf)
+		m.q.self, m.q.buf = o.grid.Gather(int(m.id), m.q.buf)
 		m.q.done <- struct{}{}
 		return
 	case opMove:
@@ -248,18 +272,18 @@ func (o *owner) serve(m message) {
 		o.grid.Set(int(m.id), m.b)
 		return
 	case opLoad:
-		o.grid.Load(m.c.sp, m.c.boids)
+		o.grid.Load(o.ctl.sp, o.ctl.boids)
 		o.c = Counters{}
 		o.batch = time.Now()
 	case opRead:
 		o.c.Messages++
-		m.c.boids = o.grid.Read(m.c.boids)
+		o.ctl.boids = o.grid.Read(o.ctl.boids)
 	case opSync:
 		o.c.Messages++
 	case opCounters:
 		// Not a message of the design's work, so not counted; its batch's
 		// busy time is, as the owner cannot tell where serving it ends.
-		m.c.c = o.c
+		o.ctl.c = o.c
 	}
-	m.c.done <- struct{}{}
+	o.ctl.done <- struct{}{}
 }
