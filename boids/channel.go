@@ -38,7 +38,7 @@ type Channel struct {
 	stopped chan struct{} // closed by the owner when it returns
 	sp      Space         // the geometry of the last Load, for the boids' distance test
 	queries []query       // queries[id] belongs to boid id
-	ctl     *control      // the coordinator's reusable call, handed over on each
+	ctl     *control      // the coordinator's reusable call, the owner's during a call
 }
 
 // ownerQueue is the channel's buffer. A boid that finds it full blocks on a
