@@ -24,8 +24,9 @@ import (
 // whole flock. It therefore does the least a query needs: it copies the
 // boids of the 3×3 cells around the asker (Grid.Gather), and the asker keeps
 // those within the view radius itself, on its own copy, in parallel with the
-// other boids. That halves the owner's time per query for about 30
-// candidates.
+// other boids. The total work is the same as a full query on the owner, but
+// the owner's share of it halves, so the flock suffers less when the owner's
+// core is shared (the renderer, other programs).
 //
 // Compromises: the owner is still the bottleneck, and every message costs
 // channel operations and often a goroutine switch on both sides. A query sees
