@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/boids-project/boids/boids"
@@ -73,6 +74,9 @@ type Run struct {
 	Ticks  int
 	Warmup int
 	Seed   uint64
+	// GoroutineBytes is what one goroutine's descriptor costs (see
+	// WarmGoroutines); Measure adds it for each goroutine a flock runs.
+	GoroutineBytes float64
 	// Progress, if set, is called every few ticks with the ticks done.
 	Progress func(c Combo, done, total int)
 }
@@ -147,7 +151,7 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 		Contended:  share(d.Contended, d.Reads+d.Writes),
 		CASRetries: float64(d.CASRetries) / n,
 		Allocs:     float64(allocs1-allocs0) / n,
-		MemPerBoid: float64(int64(mem1)-int64(mem0)) / float64(c.Boids),
+		MemPerBoid: (float64(int64(mem1)-int64(mem0)) + float64(goroutines(c))*r.GoroutineBytes) / float64(c.Boids),
 		Counters:   d,
 		Speedup:    nan,
 		Parallel:   nan,
@@ -168,6 +172,41 @@ func (r Run) step(ctx context.Context, f flock, c Combo, i, total int) error {
 	}
 	f.Tick()
 	return nil
+}
+
+// goroutines is how many goroutines combination c's flock runs.
+func goroutines(c Combo) int {
+	switch c.Strategy {
+	case boids.Sequential:
+		return 0
+	case boids.Workers:
+		return c.Procs
+	}
+	return c.Boids
+}
+
+// WarmGoroutines runs n goroutines at once and ends them, and returns the
+// heap bytes each one's descriptor takes. The runtime never frees a
+// goroutine's descriptor but reuses it for the next goroutine, so once
+// this has run, every flock of up to n boids reuses descriptors and the
+// heap growth Measure sees no longer includes them, whatever rows ran
+// before: Measure adds them back at the cost measured here.
+func WarmGoroutines(n int) float64 {
+	before := liveBytes()
+	var wg sync.WaitGroup
+	release := make(chan struct{})
+	wg.Add(n)
+	for range n {
+		go park(&wg, release)
+	}
+	close(release)
+	wg.Wait()
+	return float64(int64(liveBytes())-int64(before)) / float64(n)
+}
+
+func park(wg *sync.WaitGroup, release chan struct{}) {
+	defer wg.Done()
+	<-release
 }
 
 func countersOf(f flock) boids.Counters {

@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,6 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	combos := Combos(o.strategies, o.sizes, o.procs)
+	o.run.GoroutineBytes = WarmGoroutines(slices.Max(o.sizes) + slices.Max(o.procs))
 	var rows []Row
 	if !o.quiet {
 		o.run.Progress = func(c Combo, done, total int) {
@@ -171,7 +173,7 @@ func header(o options) []string {
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",
 		"lock wait: runtime/metrics /sync/mutex/wait/total:seconds per tick, summed over waiting goroutines (sampled; runtime-internal locks too); contended, CAS retries: the design's counters",
-		"rtt mean: mean channel round trip (designs record a sum, not a distribution); mem/boid: heap + goroutine stacks after GC, over boids",
+		"rtt mean: mean channel round trip (designs record a sum, not a distribution); mem/boid: growth of heap + goroutine stacks after GC, plus goroutine descriptors, over boids",
 	}
 }
 
