@@ -51,9 +51,27 @@ type options struct {
 	quiet      bool
 }
 
+// errPrinted is a flag parse error that the flag package has already
+// printed, with the usage.
+type errPrinted struct{ error }
+
+func (e errPrinted) Unwrap() error { return e.error }
+
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("boidsbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `usage: boidsbench [flags]
+
+Runs the game's flock (one goroutine per boid) under each design, and the
+sequential and workers baselines (same rules and grid, no goroutine per
+boid), for every flock size and GOMAXPROCS listed, and prints one table row
+each. Worlds have constant density (boids.BenchParams: about 30 candidates
+per neighbour query). Ctrl-C prints the rows finished so far.
+
+`)
+		fs.PrintDefaults()
+	}
 	var o options
 	sizes := fs.String("boids", "1000,5000,10000", "flock sizes, comma-separated (world area grows with the flock: boids.BenchParams)")
 	strategies := fs.String("strategies", "all", "designs and baselines, comma-separated: "+strings.Join(strategyNames(), ", ")+", or all")
@@ -66,7 +84,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.png, "png", "", "also draw ticks/s against boids to `file` (PNG)")
 	fs.BoolVar(&o.quiet, "q", false, "no progress line on stderr")
 	if err := fs.Parse(args); err != nil {
-		return o, err
+		return o, errPrinted{err}
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -93,8 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		// The flag package has already printed its own parse errors.
-		if !strings.HasPrefix(err.Error(), "flag provided but not defined") && !strings.Contains(err.Error(), "invalid value") {
+		if !errors.As(err, new(errPrinted)) {
 			fmt.Fprintln(stderr, "boidsbench:", err)
 		}
 		return exitUsage
