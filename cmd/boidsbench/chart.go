@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Chart plots ticks/s against flock size, one line per design and
@@ -24,7 +27,8 @@ func Chart(rows []Row, title string) (*plot.Plot, error) {
 	p.Y.Label.Text = "ticks/s"
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-	p.Legend.Top = true
+	// Rates fall with size, so the lower left corner is free for the legend.
+	p.Legend.Left = true
 	p.Add(plotter.NewGrid())
 
 	var strategies []string
@@ -87,7 +91,8 @@ func Chart(rows []Row, title string) (*plot.Plot, error) {
 	p.Y.Min, p.Y.Max = lo/1.5, hi*1.5
 	p.Legend.ThumbnailWidth = vg.Points(30)
 	p.Legend.Padding = vg.Points(2)
-	p.Legend.YOffs = -vg.Points(4)
+	p.Legend.XOffs = vg.Points(8)
+	p.Legend.YOffs = vg.Points(8)
 	return p, nil
 }
 
@@ -97,5 +102,12 @@ func SaveChart(rows []Row, title, file string) error {
 	if err != nil {
 		return err
 	}
-	return p.Save(9*vg.Inch, 6*vg.Inch, file)
+	c := vgimg.New(9*vg.Inch, 6*vg.Inch)
+	// plot draws the title flush with the top edge; a margin keeps its
+	// ascenders on the image.
+	p.Draw(draw.Crop(draw.New(c), 0, 0, 0, -vg.Points(8)))
+	return writeFile(file, func(w io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+		return err
+	})
 }
