@@ -80,7 +80,7 @@ func (f *Flock) grow(n int) {
 
 func (f *Flock) boid(id int, wake chan struct{}) {
 	defer f.alive.Done()
-	buf := make([]Boid, 0, 16)
+	buf := make([]Boid, 0, 64)
 	for range wake {
 		// strat and params change only between ticks; the wake-up receive
 		// orders those writes before these reads.
