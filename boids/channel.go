@@ -147,20 +147,7 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 		q.rtt += time.Since(t)
 		q.rttN++
 	}
-	return q.self, within(&c.sp, q.self.Pos, q.buf)
-}
-
-// within keeps, in place, the boids strictly within the view radius of p.
-func within(sp *Space, p Vec, boids []Boid) []Boid {
-	r2 := sp.Radius * sp.Radius
-	k := 0
-	for i := range boids {
-		if sp.Delta(p, boids[i].Pos).Len2() < r2 {
-			boids[k] = boids[i]
-			k++
-		}
-	}
-	return boids[:k]
+	return q.self, AppendWithin(&c.sp, q.self.Pos, q.buf, q.buf[:0])
 }
 
 func (c *Channel) Move(id int, b Boid) {

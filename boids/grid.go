@@ -1,23 +1,29 @@
 package boids
 
+import (
+	"math"
+	"slices"
+)
+
 // Grid is the spatial map: a uniform grid whose cells are at least the view
 // radius wide, so a neighbour query scans the 3×3 cells around a boid. Each
-// cell keeps copies of its boids' states, so a query reads contiguous memory.
+// cell keeps copies of its boids' states side by side, so a query reads
+// contiguous memory.
 //
 // A Grid is not safe for concurrent use: strategies decide who may touch it.
 type Grid struct {
 	sp         Space
 	cols, rows int
 	cw, ch     float32
-	cells      [][]entry
-	cellOf     []int32 // boid id -> cell index
-	slot       []int32 // boid id -> index within its cell
+	cells      [][]Boid  // the states in each cell
+	ids        [][]int32 // ids[c][k] is the id of cells[c][k]
+	cellOf     []int32   // boid id -> cell index
+	slot       []int32   // boid id -> index within its cell
 }
 
-type entry struct {
-	b  Boid
-	id int32
-}
+// cellRoom is how many boids a cell has room for before it must grow: a few
+// times the mean, so that a flock gathering into clumps rarely allocates.
+func cellRoom(boids, cells int) int { return max(16, 4*boids/cells) }
 
 // Load replaces the grid's contents with boids; boid i gets id i. It reuses
 // the grid's memory when the geometry is unchanged.
@@ -26,19 +32,30 @@ func (g *Grid) Load(sp Space, boids []Boid) {
 	if g.sp != sp || len(g.cells) != cols*rows {
 		g.sp, g.cols, g.rows = sp, cols, rows
 		g.cw, g.ch = sp.W/float32(cols), sp.H/float32(rows)
-		g.cells = make([][]entry, cols*rows)
+		g.cells = make([][]Boid, cols*rows)
+		g.ids = make([][]int32, cols*rows)
 	}
-	for i := range g.cells {
-		g.cells[i] = g.cells[i][:0]
+	room := cellRoom(len(boids), len(g.cells))
+	for c := range g.cells {
+		if cap(g.cells[c]) < room {
+			g.cells[c] = make([]Boid, 0, room)
+			g.ids[c] = make([]int32, 0, room)
+		}
+		g.cells[c] = g.cells[c][:0]
+		g.ids[c] = g.ids[c][:0]
 	}
 	g.cellOf = resize(g.cellOf, len(boids))
 	g.slot = resize(g.slot, len(boids))
 	for id, b := range boids {
-		c := g.Cell(b.Pos)
-		g.cellOf[id] = int32(c)
-		g.slot[id] = int32(len(g.cells[c]))
-		g.cells[c] = append(g.cells[c], entry{b, int32(id)})
+		g.add(id, b, g.Cell(b.Pos))
 	}
+}
+
+func (g *Grid) add(id int, b Boid, c int) {
+	g.cellOf[id] = int32(c)
+	g.slot[id] = int32(len(g.cells[c]))
+	g.cells[c] = append(g.cells[c], b)
+	g.ids[c] = append(g.ids[c], int32(id))
 }
 
 func cellsFor(size, radius float32) int {
@@ -81,7 +98,7 @@ func CellIndex(p Vec, cols, rows int, cw, ch float32) int {
 
 // Get returns boid id's state.
 func (g *Grid) Get(id int) Boid {
-	return g.cells[g.cellOf[id]][g.slot[id]].b
+	return g.cells[g.cellOf[id]][g.slot[id]]
 }
 
 // Set stores boid id's new state, moving it to another cell when it crossed
@@ -89,66 +106,100 @@ func (g *Grid) Get(id int) Boid {
 func (g *Grid) Set(id int, b Boid) {
 	oc, nc := int(g.cellOf[id]), g.Cell(b.Pos)
 	if oc == nc {
-		g.cells[oc][g.slot[id]].b = b
+		g.cells[oc][g.slot[id]] = b
 		return
 	}
 	// Swap-remove from the old cell, fixing the slot of the boid moved into
 	// the hole.
-	s, cell := g.slot[id], g.cells[oc]
-	last := cell[len(cell)-1]
-	cell[s] = last
-	g.slot[last.id] = s
-	g.cells[oc] = cell[:len(cell)-1]
-
-	g.cellOf[id] = int32(nc)
-	g.slot[id] = int32(len(g.cells[nc]))
-	g.cells[nc] = append(g.cells[nc], entry{b, int32(id)})
+	s, last := g.slot[id], len(g.cells[oc])-1
+	moved := g.ids[oc][last]
+	g.cells[oc][s], g.ids[oc][s] = g.cells[oc][last], moved
+	g.slot[moved] = s
+	g.cells[oc], g.ids[oc] = g.cells[oc][:last], g.ids[oc][:last]
+	g.add(id, b, nc)
 }
 
 // Near appends to buf every boid strictly within the view radius of boid id,
 // id itself excluded, and returns id's own state with the extended buffer.
 func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
-	self := g.Get(id)
+	return g.gather(id, buf, true)
+}
+
+// Gather is Near without the distance test: it appends every boid of the
+// 3×3 cells around boid id, id itself excluded. A strategy whose owner must
+// do as little as possible leaves the distance test to the asker.
+func (g *Grid) Gather(id int, buf []Boid) (Boid, []Boid) {
+	return g.gather(id, buf, false)
+}
+
+func (g *Grid) gather(id int, buf []Boid, near bool) (Boid, []Boid) {
+	oc, s := int(g.cellOf[id]), int(g.slot[id])
+	self := g.cells[oc][s]
 	var xs, ys [3]int
 	nx := g.around(int(self.Pos.X/g.cw), g.cols, &xs)
 	ny := g.around(int(self.Pos.Y/g.ch), g.rows, &ys)
-	r2 := g.sp.Radius * g.sp.Radius
 	for _, cy := range ys[:ny] {
 		row := cy * g.cols
 		for _, cx := range xs[:nx] {
-			for i := range g.cells[row+cx] {
-				e := &g.cells[row+cx][i]
-				if int(e.id) == id {
-					continue
-				}
-				if d := g.sp.Delta(self.Pos, e.b.Pos); d.Len2() < r2 {
-					buf = append(buf, e.b)
-				}
+			run := g.cells[row+cx]
+			if row+cx == oc {
+				buf = g.take(run[:s], self.Pos, buf, near)
+				run = run[s+1:]
 			}
+			buf = g.take(run, self.Pos, buf, near)
 		}
 	}
 	return self, buf
 }
 
-// Gather is Near without the distance test: it appends every boid in the
-// cells Near scans, id itself excluded, for a strategy that leaves the test
-// to the caller, outside the code that must own the grid.
-func (g *Grid) Gather(id int, buf []Boid) (Boid, []Boid) {
-	self := g.Get(id)
-	var xs, ys [3]int
-	nx := g.around(int(self.Pos.X/g.cw), g.cols, &xs)
-	ny := g.around(int(self.Pos.Y/g.ch), g.rows, &ys)
-	for _, cy := range ys[:ny] {
-		row := cy * g.cols
-		for _, cx := range xs[:nx] {
-			for i := range g.cells[row+cx] {
-				if e := &g.cells[row+cx][i]; int(e.id) != id {
-					buf = append(buf, e.b)
-				}
-			}
-		}
+func (g *Grid) take(run []Boid, p Vec, buf []Boid, near bool) []Boid {
+	if near {
+		return AppendWithin(&g.sp, p, run, buf)
 	}
-	return self, buf
+	return append(buf, run...)
+}
+
+// AppendWithin appends to buf the boids of run strictly within the view
+// radius of p, and is every strategy's inner loop. It spells out
+// Space.Delta, which is too big for the compiler to inline, with the same
+// arithmetic, so answers equal brute force to the last bit. About half the
+// candidates are in reach, too random for the branch predictor, so every
+// candidate is copied and the length grows by the sign bit of d²-r², which
+// is set exactly when d² < r² (float subtraction of finite unequal numbers
+// never rounds to zero). buf may be run[:0]: it then filters run in place.
+func AppendWithin(sp *Space, p Vec, run []Boid, buf []Boid) []Boid {
+	n := len(buf)
+	buf = slices.Grow(buf, len(run))
+	out := buf[:n+len(run)]
+	r2 := sp.Radius * sp.Radius
+	if sp.Edges != Wrap {
+		for k := range run {
+			b := run[k]
+			out[n] = b
+			d := b.Pos.Sub(p)
+			n += int(math.Float32bits(d.Len2()-r2) >> 31)
+		}
+		return buf[:n]
+	}
+	w, h := sp.W, sp.H
+	hw, hh := w/2, h/2
+	for k := range run {
+		b := run[k]
+		out[n] = b
+		d := b.Pos.Sub(p)
+		if d.X > hw {
+			d.X -= w
+		} else if d.X < -hw {
+			d.X += w
+		}
+		if d.Y > hh {
+			d.Y -= h
+		} else if d.Y < -hh {
+			d.Y += h
+		}
+		n += int(math.Float32bits(d.Len2()-r2) >> 31)
+	}
+	return buf[:n]
 }
 
 // around fills out with the distinct cell coordinates next to c (c included)
@@ -203,17 +254,20 @@ func (g *Grid) Read(dst []Boid) []Boid {
 // boid in exactly one cell, the cell its position maps to. Tests use it.
 func (g *Grid) CheckCells() error {
 	seen := make([]int, len(g.cellOf))
-	for c, cell := range g.cells {
-		for s, e := range cell {
-			if int(e.id) >= len(seen) {
-				return errorf("cell %d holds unknown boid %d", c, e.id)
+	for c, cell := range g.ids {
+		if len(cell) != len(g.cells[c]) {
+			return errorf("cell %d has %d ids for %d boids", c, len(cell), len(g.cells[c]))
+		}
+		for s, id := range cell {
+			if int(id) >= len(seen) {
+				return errorf("cell %d holds unknown boid %d", c, id)
 			}
-			seen[e.id]++
-			if int(g.cellOf[e.id]) != c || int(g.slot[e.id]) != s {
-				return errorf("boid %d is in cell %d slot %d, index says cell %d slot %d", e.id, c, s, g.cellOf[e.id], g.slot[e.id])
+			seen[id]++
+			if int(g.cellOf[id]) != c || int(g.slot[id]) != s {
+				return errorf("boid %d is in cell %d slot %d, index says cell %d slot %d", id, c, s, g.cellOf[id], g.slot[id])
 			}
-			if want := g.Cell(e.b.Pos); want != c {
-				return errorf("boid %d at %v is in cell %d, belongs in %d", e.id, e.b.Pos, c, want)
+			if want := g.Cell(g.cells[c][s].Pos); want != c {
+				return errorf("boid %d at %v is in cell %d, belongs in %d", id, g.cells[c][s].Pos, c, want)
 			}
 		}
 	}

@@ -1,8 +1,6 @@
 package boids
 
 import (
-	"math"
-	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -178,54 +176,14 @@ func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 			lo, hi := int(f.start[row+xs[i]]), int(f.start[row+xs[j-1]+1])
 			run := f.cells[lo:hi]
 			if k := s - lo; k >= 0 && k < len(run) {
-				buf = l.scan(run[:k], self.Pos, buf)
+				buf = AppendWithin(&l.sp, self.Pos, run[:k], buf)
 				run = run[k+1:]
 			}
-			buf = l.scan(run, self.Pos, buf)
+			buf = AppendWithin(&l.sp, self.Pos, run, buf)
 			i = j
 		}
 	}
 	return self, buf
-}
-
-// scan appends the boids of run within the view radius of p. It is the
-// tick's hot loop, so it spells out Space.Delta, which is too big for the
-// compiler to inline, with the same arithmetic: answers must equal brute
-// force to the last bit. About half the candidates are in reach, too random
-// for the branch predictor, so every candidate is copied and the length
-// grows by the sign bit of d²-r², which is set exactly when d² < r² (float
-// subtraction of finite unequal numbers never rounds to zero).
-func (l *LockFree) scan(run []Boid, p Vec, buf []Boid) []Boid {
-	n := len(buf)
-	buf = slices.Grow(buf, len(run))
-	out := buf[:n+len(run)]
-	r2 := l.sp.Radius * l.sp.Radius
-	if l.sp.Edges != Wrap {
-		for k := range run {
-			out[n] = run[k]
-			d := run[k].Pos.Sub(p)
-			n += int(math.Float32bits(d.Len2()-r2) >> 31)
-		}
-		return buf[:n]
-	}
-	w, h := l.sp.W, l.sp.H
-	hw, hh := w/2, h/2
-	for k := range run {
-		out[n] = run[k]
-		d := run[k].Pos.Sub(p)
-		if d.X > hw {
-			d.X -= w
-		} else if d.X < -hw {
-			d.X += w
-		}
-		if d.Y > hh {
-			d.Y -= h
-		} else if d.Y < -hh {
-			d.Y += h
-		}
-		n += int(math.Float32bits(d.Len2()-r2) >> 31)
-	}
-	return buf[:n]
 }
 
 func (l *LockFree) Move(id int, b Boid) {
