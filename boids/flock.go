@@ -28,13 +28,25 @@ type Flock struct {
 	base  Counters // counters of strategies and loads already replaced
 	times TickTimes
 	buf   []Boid
+	// busy[id/workEvery] is the busy time of sampled boid id in the current
+	// tick, written only by its goroutine, read and cleared by the owner
+	// after the barrier.
+	busy []time.Duration
 }
+
+// workEvery samples one boid in workEvery for its busy time: two clock
+// reads per sampled boid-tick, about 3 ns per boid on average.
+const workEvery = 16
 
 // TickTimes splits the last tick's wall time into its phases.
 type TickTimes struct {
 	Wake    time.Duration // the coordinator sending every boid its wake-up
 	Barrier time.Duration // waiting, after the last wake, for the last boid to finish
 	End     time.Duration // the strategy's EndTick (snapshot publication, sync)
+	// Work is the boids' busy time (query, rules, move) summed over all of
+	// them: CPU time spread over the wake and barrier phases, estimated
+	// from one boid in workEvery.
+	Work time.Duration
 }
 
 // Total is the whole tick.
@@ -76,6 +88,9 @@ func (f *Flock) grow(n int) {
 		f.alive.Add(1)
 		go f.boid(id, ch)
 	}
+	if k := (n + workEvery - 1) / workEvery; len(f.busy) < k {
+		f.busy = append(f.busy, make([]time.Duration, k-len(f.busy))...)
+	}
 }
 
 func (f *Flock) boid(id int, wake chan struct{}) {
@@ -85,9 +100,17 @@ func (f *Flock) boid(id int, wake chan struct{}) {
 		// strat and params change only between ticks; the wake-up receive
 		// orders those writes before these reads.
 		s := f.strat
+		sampled := id%workEvery == 0
+		var t time.Time
+		if sampled {
+			t = time.Now()
+		}
 		self, nbrs := s.Neighbors(id, buf[:0])
 		s.Move(id, Step(&f.params, self, nbrs))
 		buf = nbrs
+		if sampled {
+			f.busy[id/workEvery] += time.Since(t)
+		}
 		f.tick.Done()
 	}
 }
@@ -105,8 +128,23 @@ func (f *Flock) Tick() {
 	t2 := time.Now()
 	f.strat.EndTick()
 	t3 := time.Now()
-	f.times = TickTimes{Wake: t1.Sub(t0), Barrier: t2.Sub(t1), End: t3.Sub(t2)}
+	f.times = TickTimes{Wake: t1.Sub(t0), Barrier: t2.Sub(t1), End: t3.Sub(t2), Work: f.work()}
 	f.ticks++
+}
+
+// work sums and clears the sampled busy times, scaled to the whole flock.
+func (f *Flock) work() time.Duration {
+	n := len(f.wake)
+	sampled := (n + workEvery - 1) / workEvery
+	var sum time.Duration
+	for i := range f.busy[:sampled] {
+		sum += f.busy[i]
+		f.busy[i] = 0
+	}
+	if sampled == 0 {
+		return 0
+	}
+	return sum * time.Duration(n) / time.Duration(sampled)
 }
 
 // Ticks is the number of ticks run so far.
@@ -233,6 +271,7 @@ func (c *Counters) Add(o Counters) {
 	c.Messages += o.Messages
 	c.RoundTrip += o.RoundTrip
 	c.RTTSamples += o.RTTSamples
+	c.RTTHist.Add(&o.RTTHist)
 	c.QueueSum += o.QueueSum
 	c.QueueMax = max(c.QueueMax, o.QueueMax)
 	c.OwnerBusy += o.OwnerBusy
