@@ -32,10 +32,13 @@ type Flock struct {
 	// tick, written only by its goroutine, read and cleared by the owner
 	// after the barrier.
 	busy []time.Duration
+	// updates collects the sampled boids' update times until TakeUpdates.
+	updates Hist
 }
 
-// workEvery samples one boid in workEvery for its busy time: two clock
-// reads per sampled boid-tick, about 3 ns per boid on average.
+// workEvery samples one boid in workEvery for its update time (query,
+// rules and move, waits included): two clock reads per sampled boid-tick,
+// a few ns per boid on average.
 const workEvery = 16
 
 // TickTimes splits the last tick's wall time into its phases.
@@ -43,10 +46,6 @@ type TickTimes struct {
 	Wake    time.Duration // the coordinator sending every boid its wake-up
 	Barrier time.Duration // waiting, after the last wake, for the last boid to finish
 	End     time.Duration // the strategy's EndTick (snapshot publication, sync)
-	// Work is the boids' busy time (query, rules, move) summed over all of
-	// them: CPU time spread over the wake and barrier phases, estimated
-	// from one boid in workEvery.
-	Work time.Duration
 }
 
 // Total is the whole tick.
@@ -128,23 +127,26 @@ func (f *Flock) Tick() {
 	t2 := time.Now()
 	f.strat.EndTick()
 	t3 := time.Now()
-	f.times = TickTimes{Wake: t1.Sub(t0), Barrier: t2.Sub(t1), End: t3.Sub(t2), Work: f.work()}
+	f.times = TickTimes{Wake: t1.Sub(t0), Barrier: t2.Sub(t1), End: t3.Sub(t2)}
+	f.recordUpdates()
 	f.ticks++
 }
 
-// work sums and clears the sampled busy times, scaled to the whole flock.
-func (f *Flock) work() time.Duration {
-	n := len(f.wake)
-	sampled := (n + workEvery - 1) / workEvery
-	var sum time.Duration
+// recordUpdates moves the sampled update times of the tick into the
+// histogram.
+func (f *Flock) recordUpdates() {
+	sampled := (len(f.wake) + workEvery - 1) / workEvery
 	for i := range f.busy[:sampled] {
-		sum += f.busy[i]
+		f.updates.Record(f.busy[i])
 		f.busy[i] = 0
 	}
-	if sampled == 0 {
-		return 0
-	}
-	return sum * time.Duration(n) / time.Duration(sampled)
+}
+
+// TakeUpdates hands over the boid update times sampled since the last
+// call, and starts afresh.
+func (f *Flock) TakeUpdates(h *Hist) {
+	*h = f.updates
+	f.updates = Hist{}
 }
 
 // Ticks is the number of ticks run so far.

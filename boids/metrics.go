@@ -115,39 +115,41 @@ func (h *Hist) Summary() Quantiles {
 }
 
 // TickStats summarize every tick of one second of simulation (not only the
-// ticks a renderer happened to see), phase by phase. Work is CPU time, the
-// boids' busy time summed over all of them; the others are wall time.
+// ticks a renderer happened to see), phase by phase, in wall time.
 type TickStats struct {
 	Ticks   int // ticks in the window
 	Window  time.Duration
 	Total   Quantiles // the whole tick, publication included
 	Wake    Quantiles
-	Work    Quantiles
 	Barrier Quantiles
 	Publish Quantiles // the strategy's EndTick and the snapshot's publication
+	// Update is one boid's work in a tick: its query, rules and move,
+	// waits for the design included; sampled from one boid in 16.
+	Update Quantiles
 }
 
 // tickHists collect the phase times of the ticks of the current window.
 type tickHists struct {
-	total, wake, work, barrier, publish Hist
-	n                                   int
+	total, wake, barrier, publish, update Hist
+	n                                     int
 }
 
 func (t *tickHists) record(tt TickTimes, publish time.Duration) {
 	t.total.Record(tt.Total() + publish)
 	t.wake.Record(tt.Wake)
-	t.work.Record(tt.Work)
 	t.barrier.Record(tt.Barrier)
 	t.publish.Record(tt.End + publish)
 	t.n++
 }
 
-// stats summarizes the window and starts the next one.
-func (t *tickHists) stats(window time.Duration) TickStats {
+// stats summarizes the window, with the boid update times f sampled in
+// it, and starts the next one.
+func (t *tickHists) stats(window time.Duration, f *Flock) TickStats {
+	f.TakeUpdates(&t.update)
 	s := TickStats{
 		Ticks: t.n, Window: window,
-		Total: t.total.Summary(), Wake: t.wake.Summary(), Work: t.work.Summary(),
-		Barrier: t.barrier.Summary(), Publish: t.publish.Summary(),
+		Total: t.total.Summary(), Wake: t.wake.Summary(), Barrier: t.barrier.Summary(),
+		Publish: t.publish.Summary(), Update: t.update.Summary(),
 	}
 	*t = tickHists{}
 	return s

@@ -87,16 +87,22 @@ func TestTickHistsSummarizeAndRestart(t *testing.T) {
 	var th tickHists
 	for i := range 100 {
 		d := time.Duration(i+1) * time.Microsecond
-		th.record(TickTimes{Wake: d, Barrier: 2 * d, End: d, Work: 4 * d}, d)
+		th.record(TickTimes{Wake: d, Barrier: 2 * d, End: d}, d)
 	}
-	s := th.stats(time.Second)
+	f := &Flock{}
+	for range 10 {
+		f.updates.Record(3 * time.Microsecond)
+	}
+	s := th.stats(time.Second, f)
 	assert.Equal(t, 100, s.Ticks)
 	assert.InEpsilon(t, 50e3, float64(s.Wake.P50), 0.11)
 	assert.InEpsilon(t, 99e3, float64(s.Wake.P99), 0.11)
-	assert.InEpsilon(t, 200e3, float64(s.Work.P50), 0.11)
 	assert.InEpsilon(t, 100e3, float64(s.Publish.P50), 0.11, "EndTick and publication")
 	assert.InEpsilon(t, 250e3, float64(s.Total.P50), 0.11)
-	assert.Zero(t, th.stats(time.Second).Ticks, "the next window starts empty")
+	assert.InEpsilon(t, 3e3, float64(s.Update.P99), 0.11)
+	next := th.stats(time.Second, f)
+	assert.Zero(t, next.Ticks, "the next window starts empty")
+	assert.Zero(t, next.Update.P50, "the flock's samples were taken")
 }
 
 func TestRuntimeSeesLockWaitsAndAllocatesNothing(t *testing.T) {

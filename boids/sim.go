@@ -162,7 +162,7 @@ func (s *Sim) tickOnce() {
 func (s *Sim) countSecond() {
 	if el := time.Since(s.second); el >= time.Second {
 		s.actual = float64(s.inSecond) / el.Seconds()
-		s.stats = s.hists.stats(el)
+		s.stats = s.hists.stats(el, s.flock)
 		s.inSecond = 0
 		s.second = time.Now()
 	}

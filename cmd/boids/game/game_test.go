@@ -28,7 +28,9 @@ func TestMain(m *testing.M) {
 // keys are controls a test presses for one Update.
 type keys struct {
 	pause, step, more, fewer, reset, quit, shot, next bool
+	overlay, panel, help, grid                        bool
 	digit                                             int
+	mouse                                             pointer
 }
 
 func (k *keys) PausePressed() bool        { return k.pause }
@@ -40,6 +42,11 @@ func (k *keys) QuitPressed() bool         { return k.quit }
 func (k *keys) ScreenshotPressed() bool   { return k.shot }
 func (k *keys) NextStrategyPressed() bool { return k.next }
 func (k *keys) StrategyKey() int          { return k.digit }
+func (k *keys) OverlayPressed() bool      { return k.overlay }
+func (k *keys) PanelPressed() bool        { return k.panel }
+func (k *keys) HelpPressed() bool         { return k.help }
+func (k *keys) GridPressed() bool         { return k.grid }
+func (k *keys) Pointer() pointer          { return k.mouse }
 
 // syncBuffer collects log lines written by the game and the Sim's goroutine.
 type syncBuffer struct {

@@ -22,6 +22,13 @@ type Options struct {
 	Frames int
 	// Screenshot, when set, is the PNG file the last frame is saved to.
 	Screenshot string
+	// Overlay shows the metrics overlay at start (M toggles it).
+	Overlay bool
+	// Panel opens the control panel at start (P toggles it).
+	Panel bool
+	// MetricsCSV, when set, is the file that gets one row of figures per
+	// second.
+	MetricsCSV string
 	// Log receives every message line; nil discards them.
 	Log io.Writer
 }
@@ -35,6 +42,7 @@ func DefaultOptions() Options {
 		Width:    1280,
 		Height:   720,
 		Edges:    boids.Wrap,
+		Overlay:  true,
 	}
 }
 
