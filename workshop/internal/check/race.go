@@ -1,0 +1,6 @@
+//go:build race
+
+package check
+
+// Race reports whether the binary was built with the race detector.
+const Race = true
