@@ -1,6 +1,10 @@
 package game
 
-import "github.com/boids-project/boids/boids"
+import (
+	"fmt"
+
+	"github.com/boids-project/boids/boids"
+)
 
 // comparison keeps the latest steady-state figures of each design run in
 // this session at one boid count and GOMAXPROCS, so that switching designs
@@ -40,10 +44,7 @@ func (c *comparison) add(f *figures) {
 
 func resetReason(oldBoids, oldProcs, boids, procs int) string {
 	if oldBoids != boids {
-		return "reset: boid count changed"
+		return fmt.Sprintf("reset: boids %d -> %d", oldBoids, boids)
 	}
-	if oldProcs != procs {
-		return "reset: GOMAXPROCS changed"
-	}
-	return ""
+	return fmt.Sprintf("reset: GOMAXPROCS %d -> %d", oldProcs, procs)
 }

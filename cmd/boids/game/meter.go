@@ -150,16 +150,11 @@ type runKey struct {
 }
 
 func newMeter(snap *boids.Snapshot) *meter {
-	m := &meter{rt: boids.NewRuntime()}
-	m.restart(snap)
-	return m
-}
-
-func (m *meter) restart(snap *boids.Snapshot) {
-	m.start = snap.Published
-	m.prev = snap.Counters
-	m.prevTick = snap.Tick
-	m.prevKey = keyOf(snap)
+	// The first window holds the start-up, so it counts as a change.
+	return &meter{
+		rt: boids.NewRuntime(), start: snap.Published, prev: snap.Counters, prevTick: snap.Tick,
+		prevKey: keyOf(snap), sameRuns: -1,
+	}
 }
 
 func keyOf(snap *boids.Snapshot) runKey {

@@ -86,28 +86,28 @@ func (o *overlay) phase(name string, q boids.Quantiles) *line {
 
 func (o *overlay) contention(f *figures, snap *boids.Snapshot) {
 	p := &o.text
-	switch snap.Strategy {
-	case "mutex":
-		p.heading("MUTEX").col(9).s("lock wait ").secs(f.lockWait).s("/s = ").f(f.lockWait, 1).
+	switch kindOf(f) {
+	case lockKind:
+		p.heading(snap.Strategy).col(9).s("lock wait ").secs(f.lockWait).s("/s = ").f(f.lockWait, 1).
 			s(" boids waiting on average")
 		p.add(textColour).col(9).s("per tick ").secs(f.perTick(f.lockWait)).s("  runtime's count ").secs(f.mutexRuntime).s("/s")
 		p.add(textColour).col(9).s("contended ").pct(f.contended).s(" of ").count(f.reads + f.writes).s(" acquisitions/s")
 		p.add(textColour).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
-	case "channel":
-		p.heading("CHANNEL").col(9).s("round trip p50 ").dur(f.rtt.P50).s("  p99 ").dur(f.rtt.P99).
+	case channelKind:
+		p.heading(snap.Strategy).col(9).s("round trip p50 ").dur(f.rtt.P50).s("  p99 ").dur(f.rtt.P99).
 			s("  mean ").dur(f.rttMean)
 		p.add(textColour).col(9).s("queue mean ").f(f.queueMean, 0).s("  max ").i(int64(f.queueMax)).
 			s("  messages ").count(f.messages).s("/s")
 		p.add(textColour).col(9).s("owner busy ").pct(f.ownerBusy).s("  (runtime lock wait ").secs(f.mutexRuntime).s("/s:")
 		p.add(dimColour).col(9).s("the runtime does not count channel waits)")
-	case "lockfree":
-		p.heading("LOCKFREE").col(9).s("CAS retries ").count(f.casRetries).s("/s  ").f(f.perTick(f.casRetries), 2).s("/tick")
+	case lockFreeKind:
+		p.heading(snap.Strategy).col(9).s("CAS retries ").count(f.casRetries).s("/s  ").f(f.perTick(f.casRetries), 2).s("/tick")
 		p.add(textColour).col(9).s("frames published ").count(f.publishes).s("/s  rebuild ").dur(f.rebuild).s(" each")
 		p.add(textColour).col(9).s("frame age: boids read the last tick's frame, ").
 			dur(time.Duration(float64(time.Second) / max(f.tps, 1)))
 		p.add(textColour).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
 	default:
-		p.heading("DESIGN").col(9).s(snap.Strategy).s(": reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
+		p.heading(snap.Strategy).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
 	}
 	p.add(dimColour).col(9).s("snapshot age on screen ").dur(f.snapshotAge)
 }
@@ -137,12 +137,12 @@ func (o *overlay) table(c *comparison) {
 		l.right(30, func(l *line) { l.dur(f.stats.Total.P99) })
 		l.right(42, func(l *line) { l.f(float64(f.frames.p99), 1).s(" ms") })
 		l.col(44)
-		switch d.Name {
-		case "mutex":
+		switch kindOf(f) {
+		case lockKind:
 			l.s("wait ").secs(f.lockWait).s("/s, ").pct(f.contended).s(" contended")
-		case "channel":
+		case channelKind:
 			l.s("rtt p99 ").dur(f.rtt.P99).s(", owner ").pct(f.ownerBusy).s(" busy")
-		case "lockfree":
+		case lockFreeKind:
 			l.count(f.casRetries).s(" CAS retries/s")
 		default:
 			l.count(f.updates).s(" updates/s")
@@ -159,9 +159,16 @@ func (o *overlay) glyphs(scale float64) *atlas {
 	return o.atlas
 }
 
-// draw lays the text out at (x, y) in device pixels over a translucent
-// backing, with the frame graph, and draws it all in one call.
+// draw lays the overlay out at (x, y) in device pixels and draws it in
+// one call.
 func (o *overlay) draw(screen *ebiten.Image, frames *frameTimes, x, y float32, scale float64) {
+	o.layout(frames, x, y, scale)
+	o.q.draw(screen, o.atlas)
+}
+
+// layout builds the quads: text over a translucent backing, with the frame
+// graph below the first line.
+func (o *overlay) layout(frames *frameTimes, x, y float32, scale float64) {
 	a := o.glyphs(scale)
 	s := float32(scale)
 	lines := o.text.used()
@@ -185,7 +192,6 @@ func (o *overlay) draw(screen *ebiten.Image, frames *frameTimes, x, y float32, s
 		o.q.text(a, tx, ty, l.b[l.head:], l.c)
 		ty += a.cellH
 	}
-	o.q.draw(screen, a)
 }
 
 // graph draws one column per frame: the interval in blue, the CPU time of
@@ -207,4 +213,37 @@ func (o *overlay) graph(f *frameTimes, x, y, h, s float32) {
 		o.q.rect(a, cx, y+h-ch, s, ch, cpuColour)
 	}
 	o.q.rect(a, x, y+h-budgetMS*px, frameLen*s, s, budgetColour)
+}
+
+// kind is the family of a design, which decides the contention figures
+// that mean something for it.
+type kind int
+
+const (
+	otherKind kind = iota
+	lockKind
+	channelKind
+	lockFreeKind
+)
+
+// kindOf names the built-in designs' families, and tells a registered
+// design's (the workshop's) from the counters it fills.
+func kindOf(f *figures) kind {
+	switch f.strategy {
+	case "mutex":
+		return lockKind
+	case "channel":
+		return channelKind
+	case "lockfree":
+		return lockFreeKind
+	}
+	switch {
+	case f.messages > 0:
+		return channelKind
+	case f.lockWait > 0 || f.contended > 0:
+		return lockKind
+	case f.publishes > 0 || f.casRetries > 0:
+		return lockFreeKind
+	}
+	return otherKind
 }
