@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/boids-project/boids/boids"
 	"github.com/boids-project/boids/cmd/boids/game"
@@ -29,6 +30,7 @@ func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options
 	o.Seed = clockSeed
 	o.Procs = runtime.GOMAXPROCS(0)
 	tps := int(o.TPS)
+	cycle := 0
 	size := sizeValue{&o.Width, &o.Height}
 
 	fs := flag.NewFlagSet("boids", flag.ContinueOnError)
@@ -44,6 +46,7 @@ func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options
 	fs.Var(shotValue{&o.Screenshot}, "screenshot", "save the last frame to `FILE.png` and exit (after 120 frames without -frames)")
 	fs.BoolVar(&o.Overlay, "overlay", o.Overlay, "show the metrics overlay at start (M toggles it)")
 	fs.BoolVar(&o.Panel, "panel", o.Panel, "open the control panel at start (P toggles it)")
+	fs.Var(&intValue{&cycle, 0, 3600}, "cycle", "switch to the next design every `N` seconds; 0 never does")
 	fs.Var(fileValue{&o.MetricsCSV}, "metrics-csv", "write the overlay's figures to `FILE`, one row per second")
 	fs.Var(fileValue{&prof.cpu}, "cpuprofile", "write a CPU profile to `FILE` (go tool pprof)")
 	fs.Var(fileValue{&prof.trace}, "trace", "write an execution trace to `FILE` (go tool trace)")
@@ -66,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options
 		return o, prof, fmt.Errorf("unexpected argument %q: only flags are accepted (see -h)", fs.Arg(0))
 	}
 	o.TPS = float64(tps)
+	o.Cycle = time.Duration(cycle) * time.Second
 	if o.Screenshot != "" && o.Frames == 0 {
 		o.Frames = 120
 	}

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,6 +49,7 @@ func TestParseFlags(t *testing.T) {
 		{"screenshot with frames", []string{"-screenshot", shot, "-frames", "5"},
 			with(func(o *game.Options) { o.Screenshot, o.Frames = shot, 5 }), profiles{}},
 		{"no overlay", []string{"-overlay=false"}, with(func(o *game.Options) { o.Overlay = false }), profiles{}},
+		{"cycle", []string{"-cycle", "20"}, with(func(o *game.Options) { o.Cycle = 20 * time.Second }), profiles{}},
 		{"panel", []string{"-panel"}, with(func(o *game.Options) { o.Panel = true }), profiles{}},
 		{"metrics csv", []string{"-metrics-csv", csv}, with(func(o *game.Options) { o.MetricsCSV = csv }), profiles{}},
 		{"profiles", []string{"-cpuprofile", csv + ".cpu", "-trace", csv + ".trace", "-mutexprofile", csv + ".mutex",
@@ -93,6 +95,7 @@ func TestParseFlagsErrors(t *testing.T) {
 		{[]string{"-mutexprofile", "no/such/m.prof"}, "-mutexprofile: folder no/such does not exist"},
 		{[]string{"-blockprofile", "no/such/b.prof"}, "-blockprofile: folder no/such does not exist"},
 		{[]string{"-overlay=maybe"}, "-overlay"},
+		{[]string{"-cycle", "-1"}, "-cycle: allowed a whole number 0..3600"},
 		{[]string{"-speed", "3"}, "flag provided but not defined: -speed (see -h for the flags)"},
 		{[]string{"1000"}, `unexpected argument "1000"`},
 	}

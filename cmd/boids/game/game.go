@@ -40,7 +40,8 @@ type Game struct {
 	// logs its change once, when released.
 	loggedParams boids.Params
 	mouse        pointer
-	mouseDown    bool // a button was held in the last update
+	mouseDown    bool      // a button was held in the last update
+	switched     time.Time // when -cycle last switched designs
 
 	flock  *flockRenderer
 	status *statusLine
@@ -214,6 +215,7 @@ func (g *Game) Update() error {
 	}
 	g.handlePointer(captured)
 	g.logSettledParams()
+	g.cycle(t0)
 	if err := g.measure(t0); err != nil {
 		return err
 	}
@@ -282,6 +284,20 @@ func (g *Game) handleKeys() {
 	}
 	if in.GridPressed() {
 		g.setGrid(!g.showGrid)
+	}
+}
+
+// cycle moves to the next design when -cycle's time is up.
+func (g *Game) cycle(now time.Time) {
+	if g.opts.Cycle <= 0 {
+		return
+	}
+	if g.switched.IsZero() {
+		g.switched = now
+	}
+	if now.Sub(g.switched) >= g.opts.Cycle {
+		g.switched = now
+		g.selectStrategy((g.strategy + 1) % len(boids.Designs))
 	}
 }
 

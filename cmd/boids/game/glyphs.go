@@ -138,7 +138,7 @@ var (
 	dimColour    = colour(0.6, 0.63, 0.68, 1)
 	headColour   = colour(1, 0.78, 0.35, 1)
 	warnColour   = colour(0.75, 0.2, 0.3, 0.9)
-	backing      = colour(0, 0, 0, 0.72)
+	backing      = colour(0.01, 0.015, 0.025, 0.82)
 	frameColour  = colour(0.35, 0.55, 0.85, 0.9)
 	cpuColour    = colour(1, 0.6, 0.2, 0.95)
 	budgetColour = colour(0.4, 1, 0.4, 0.8)

@@ -2,6 +2,7 @@ package game
 
 import (
 	"io"
+	"time"
 
 	"github.com/boids-project/boids/boids"
 )
@@ -26,6 +27,9 @@ type Options struct {
 	Overlay bool
 	// Panel opens the control panel at start (P toggles it).
 	Panel bool
+	// Cycle, when above zero, switches to the next design every Cycle:
+	// a hands-off comparison of all of them, for the table and the CSV.
+	Cycle time.Duration
 	// MetricsCSV, when set, is the file that gets one row of figures per
 	// second.
 	MetricsCSV string

@@ -30,7 +30,22 @@ type overlay struct {
 	next  time.Time // the next text refresh
 	// graphLine is the line the graph sits below.
 	graphLine int
+	scaleMS   float32       // the graph's full height in milliseconds
 	cost      time.Duration // format and draw of the last frame
+}
+
+// graphScales are the graph's possible full heights in ms: the smallest
+// that holds the 99th percentile frame is used, so that a slow machine's
+// frames still show their shape.
+var graphScales = [...]float32{50, 100, 200, 500, 1000, 2000}
+
+func graphScale(p99 float32) float32 {
+	for _, s := range graphScales {
+		if p99 <= s {
+			return s
+		}
+	}
+	return graphScales[len(graphScales)-1]
 }
 
 func newOverlay(src *text.GoTextFaceSource) *overlay { return &overlay{src: src} }
@@ -53,7 +68,8 @@ func (o *overlay) format(f *figures, fq frameQuantiles, snap *boids.Snapshot, cm
 		s("  p95 ").f(float64(fq.p95), 1).s("  p99 ").f(float64(fq.p99), 1).
 		s("  max ").f(float64(fq.max), 1).s(" ms")
 	o.graphLine = p.n
-	p.add(dimColour).s("  last 300 frames: ").s("interval").s(" / ").s("update+draw CPU").s(", line at 16.7 ms")
+	o.scaleMS = graphScale(fq.p99)
+	p.add(dimColour).s("  last 300 frames, 0..").i(int64(o.scaleMS)).s(" ms: interval, update+draw CPU, 16.7 ms line")
 	p.add(dimColour).s("  cpu p50: update ").f(float64(fq.updateP50), 2).s(" ms  draw ").f(float64(fq.drawP50), 2).
 		s(" ms  overlay ").dur(o.cost)
 
@@ -61,12 +77,14 @@ func (o *overlay) format(f *figures, fq frameQuantiles, snap *boids.Snapshot, cm
 		s(" boids  GOMAXPROCS ").i(int64(f.procs))
 	p.add(textColour).col(9).count(f.updates).s(" boid updates/s  ").i(int64(f.goroutines)).s(" goroutines")
 	st := &f.stats
-	p.add(dimColour).col(9).s("tick phase").col(24).s("p50").col(34).s("p99   (all ").i(int64(st.Ticks)).s(" ticks of 1 s)")
+	l := p.add(dimColour).col(9).s("tick phase")
+	l.right(30, func(l *line) { l.s("p50") }).right(40, func(l *line) { l.s("p99") })
+	l.s("   (all ").i(int64(st.Ticks)).s(" ticks of 1 s)")
 	o.phase("total", st.Total)
 	o.phase("wake", st.Wake)
 	o.phase("barrier", st.Barrier)
 	o.phase("publish", st.Publish)
-	o.phase("boid update", st.Update).col(42).s("one boid, waits in")
+	o.phase("boid update", st.Update).col(42).s("one boid, waits incl.")
 
 	o.contention(f, snap)
 
@@ -199,13 +217,14 @@ func (o *overlay) layout(frames *frameTimes, x, y float32, scale float64) {
 func (o *overlay) graph(f *frameTimes, x, y, h, s float32) {
 	a := o.atlas
 	o.q.rect(a, x, y, frameLen*s, h, colour(0.1, 0.12, 0.16, 0.8))
-	px := h / graphMS
+	full := max(o.scaleMS, graphScales[0])
+	px := h / full
 	for i := range f.n {
 		interval, upd, drw := f.at(i)
 		cx := x + float32(frameLen-f.n+i)*s
 		ih := min(interval*px, h)
 		c := frameColour
-		if interval > graphMS {
+		if interval > full {
 			c = warnColour
 		}
 		o.q.rect(a, cx, y+h-ih, s, ih, c)
