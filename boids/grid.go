@@ -130,6 +130,27 @@ func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
 	return self, buf
 }
 
+// Gather is Near without the distance test: it appends every boid in the
+// cells Near scans, id itself excluded, for a strategy that leaves the test
+// to the caller, outside the code that must own the grid.
+func (g *Grid) Gather(id int, buf []Boid) (Boid, []Boid) {
+	self := g.Get(id)
+	var xs, ys [3]int
+	nx := g.around(int(self.Pos.X/g.cw), g.cols, &xs)
+	ny := g.around(int(self.Pos.Y/g.ch), g.rows, &ys)
+	for _, cy := range ys[:ny] {
+		row := cy * g.cols
+		for _, cx := range xs[:nx] {
+			for i := range g.cells[row+cx] {
+				if e := &g.cells[row+cx][i]; int(e.id) != id {
+					buf = append(buf, e.b)
+				}
+			}
+		}
+	}
+	return self, buf
+}
+
 // around fills out with the distinct cell coordinates next to c (c included)
 // and returns how many there are: across the border when the world wraps,
 // and each only once when the grid is fewer than three cells across.

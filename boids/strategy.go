@@ -64,6 +64,7 @@ type Design struct {
 // Designs lists the built-in synchronization designs in key order (1, 2, 3).
 var Designs = []Design{
 	{"mutex", func() Strategy { return NewMutex() }},
+	{"channel", func() Strategy { return NewChannel() }},
 	{"lockfree", func() Strategy { return NewLockFree() }},
 }
 
