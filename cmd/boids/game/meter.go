@@ -112,7 +112,7 @@ type figures struct {
 	rttMean      time.Duration
 	rttSamples   uint64
 	queueMean    float64
-	queueMax     uint64
+	queueMax     uint64  // longest owner queue seen, while the design sends messages
 	ownerBusy    float64 // share of the window the owner was serving
 	casRetries   float64
 	publishes    float64
@@ -192,7 +192,6 @@ func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.D
 		publishes:   rate(c.Publishes, p.Publishes),
 		lockWait:    (c.LockWait - p.LockWait).Seconds() / secs,
 		ownerBusy:   (c.OwnerBusy - p.OwnerBusy).Seconds() / secs,
-		queueMax:    c.QueueMax,
 		rt:          m.rt.Read(now),
 	}
 	f.tps = float64(f.ticks) / secs
@@ -204,6 +203,11 @@ func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.D
 	}
 	if q := c.Reads - p.Reads; q > 0 {
 		f.queueMean = float64(c.QueueSum-p.QueueSum) / float64(q)
+	}
+	// The longest queue is a maximum since the design's start, not a sum,
+	// so it has no window of its own; it is shown while messages flow.
+	if f.messages > 0 {
+		f.queueMax = c.QueueMax
 	}
 	if n := c.Publishes - p.Publishes; n > 0 {
 		f.rebuild = (c.Rebuild - p.Rebuild) / time.Duration(n)

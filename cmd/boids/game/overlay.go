@@ -114,7 +114,7 @@ func (o *overlay) contention(f *figures, snap *boids.Snapshot) {
 	case channelKind:
 		p.heading(snap.Strategy).col(9).s("round trip p50 ").dur(f.rtt.P50).s("  p99 ").dur(f.rtt.P99).
 			s("  mean ").dur(f.rttMean)
-		p.add(textColour).col(9).s("queue mean ").f(f.queueMean, 0).s("  max ").i(int64(f.queueMax)).
+		p.add(textColour).col(9).s("queue mean ").f(f.queueMean, 0).s("  max seen ").i(int64(f.queueMax)).
 			s("  messages ").count(f.messages).s("/s")
 		p.add(textColour).col(9).s("owner busy ").pct(f.ownerBusy).s("  (runtime lock wait ").secs(f.mutexRuntime).s("/s:")
 		p.add(dimColour).col(9).s("the runtime does not count channel waits)")
