@@ -133,17 +133,18 @@ func TestComparisonKeepsSteadyRowsAndResets(t *testing.T) {
 	lf := f
 	lf.strategy, lf.tps = "lockfree", 120
 	c.add(&lf)
-	require.True(t, c.have[0])
-	require.True(t, c.have[1])
-	assert.InDelta(t, 120, c.rows[1].tps, 0)
+	mutex, lockfree := designIndex("mutex"), designIndex("lockfree")
+	require.True(t, c.have[mutex])
+	require.True(t, c.have[lockfree])
+	assert.InDelta(t, 120, c.rows[lockfree].tps, 0)
 	assert.Empty(t, c.reset)
 
 	more := f
 	more.boids = 10000
 	c.add(&more)
 	assert.Equal(t, 10000, c.boids)
-	assert.True(t, c.have[0])
-	assert.False(t, c.have[1], "figures at another count are dropped")
+	assert.True(t, c.have[mutex])
+	assert.False(t, c.have[lockfree], "figures at another count are dropped")
 	assert.Equal(t, "reset: boids 5000 -> 10000", c.reset)
 
 	procs := more
