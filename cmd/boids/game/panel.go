@@ -2,6 +2,7 @@ package game
 
 import (
 	"image"
+	"math"
 	"runtime"
 
 	"github.com/ebitengine/debugui"
@@ -42,8 +43,10 @@ func newPanel() *panel {
 // keys and mouse must not act behind it.
 func (p *panel) update(g *Game, screenW int) (bool, error) {
 	p.mirror(g)
+	scale := max(1, int(math.Round(g.scale)))
 	state, err := p.ui.Update(func(ctx *debugui.Context) error {
-		x := max(0, screenW/ctx.Scale()-panelW-10)
+		ctx.SetScale(scale)
+		x := max(0, screenW/scale-panelW-10)
 		ctx.Window("Controls (P)", image.Rect(x, 10, x+panelW, 10+panelH), func(debugui.ContainerLayout) {
 			p.widgets(ctx, g)
 		})
