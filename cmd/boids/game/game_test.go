@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -329,4 +330,18 @@ func TestToggleKeys(t *testing.T) {
 	assert.True(t, h.g.showHelp)
 	assert.True(t, h.g.showGrid)
 	assert.Contains(t, h.log.String(), "grid: shown\n")
+}
+
+func TestPanelMirrorsTheGame(t *testing.T) {
+	h := newHarness(t, 100)
+	h.g.showPanel = true
+	h.g.screen = image.Pt(1280, 720)
+	require.NoError(t, h.press(func(k *keys) { k.next = true }))
+	require.NoError(t, h.press(func(k *keys) {}))
+	p := h.g.panel
+	assert.Equal(t, 1, p.design, "the design chosen by key")
+	assert.Equal(t, 100, p.boids)
+	assert.Equal(t, runtime.GOMAXPROCS(0), p.procs)
+	assert.InDelta(t, 0.6, p.sep, 1e-6)
+	assert.Equal(t, []string{"wrap", "bounce"}, p.edges)
 }
