@@ -1,0 +1,290 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/boids-project/boids/boids"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestParseCounts(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []int
+		err  string
+	}{
+		{"1000,5000,10000", []int{1000, 5000, 10000}, ""},
+		{" 5 , 6 ", []int{5, 6}, ""},
+		{"2,2,1", []int{2, 1}, ""},
+		{"0", nil, `-boids: "0": want whole numbers 1..100000`},
+		{"100001", nil, `"100001"`},
+		{"", nil, `""`},
+		{"1,,2", nil, `""`},
+		{"ten", nil, `"ten"`},
+		{"-3", nil, `"-3"`},
+	} {
+		got, err := parseCounts("boids", tc.in, 1, boids.MaxBoids)
+		if tc.err != "" {
+			assert.ErrorContains(t, err, tc.err, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+	}
+}
+
+func TestParseStrategies(t *testing.T) {
+	all := append(boids.DesignNames(), boids.Sequential, boids.Workers)
+	for _, tc := range []struct {
+		in   string
+		want []string
+		err  string
+	}{
+		{"all", all, ""},
+		{"MUTEX, workers", []string{"mutex", "workers"}, ""},
+		{"sequential,all", append([]string{"sequential"}, append(boids.DesignNames(), boids.Workers)...), ""},
+		{"foo", nil, `-strategies: unknown "foo": allowed ` + strings.Join(all, ", ") + ", all"},
+		{"mutex,", nil, `unknown ""`},
+	} {
+		got, err := parseStrategies(tc.in)
+		if tc.err != "" {
+			assert.ErrorContains(t, err, tc.err, tc.in)
+			continue
+		}
+		require.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+	}
+}
+
+func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
+	for _, args := range [][]string{
+		{"-boids", "0"},
+		{"-strategies", "foo"},
+		{"-procs", "0"},
+		{"-ticks", "0"},
+		{"extra"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), args, &out, &errb)
+		assert.Equal(t, exitUsage, code, args)
+		assert.Empty(t, out.String(), args)
+		msg := errb.String()
+		assert.Equal(t, 1, strings.Count(msg, "\n"), "%v: %q", args, msg)
+		assert.True(t, strings.HasPrefix(msg, "boidsbench: "), "%v: %q", args, msg)
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	ds := []time.Duration{5, 1, 4, 2, 3, 10, 9, 8, 7, 6}
+	for _, tc := range []struct {
+		q    float64
+		want time.Duration
+	}{{50, 5}, {99, 10}, {100, 10}, {10, 1}, {0, 1}, {90, 9}} {
+		assert.Equal(t, tc.want, Percentile(ds, tc.q), "p%v", tc.q)
+	}
+	assert.Equal(t, time.Duration(5), ds[0], "input left unsorted")
+	assert.Zero(t, Percentile(nil, 50))
+}
+
+// row makes a measured row running at tps ticks per second.
+func row(s string, n, procs int, tps float64) Row {
+	return Row{
+		Combo: Combo{s, n, procs}, Ticks: 100,
+		Elapsed:   time.Duration(100 / tps * float64(time.Second)),
+		TickP50:   time.Duration(1 / tps * float64(time.Second)),
+		TickP99:   time.Duration(2 / tps * float64(time.Second)),
+		Contended: math.NaN(), Speedup: math.NaN(), Parallel: math.NaN(),
+		MemPerBoid: 3000,
+	}
+}
+
+func testRows() []Row {
+	rows := []Row{
+		row("mutex", 1000, 1, 100), row("mutex", 1000, 2, 150),
+		row("sequential", 1000, 1, 400), row("sequential", 1000, 2, 400),
+		row("workers", 1000, 2, 800),
+	}
+	rows[1].Contended = 0.25
+	rows[1].RTTMean = 1500 * time.Nanosecond
+	Amdahl(rows)
+	return rows
+}
+
+func TestAmdahl(t *testing.T) {
+	rows := testRows()
+	assert.True(t, math.IsNaN(rows[0].Speedup), "base row has nothing to compare with")
+	assert.InDelta(t, 1.5, rows[1].Speedup, 1e-6)
+	assert.InDelta(t, 2.0/3, rows[1].Parallel, 1e-6, "S=1.5 on 2 cores: p=(1-1/1.5)/(1-1/2)")
+	assert.InDelta(t, 1.0, rows[3].Speedup, 1e-9)
+	assert.InDelta(t, 0.0, rows[3].Parallel, 1e-9)
+	assert.True(t, math.IsNaN(rows[4].Speedup), "workers measured at one GOMAXPROCS only")
+}
+
+func TestTable(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteTable(&b, []string{"first", "second"}, testRows()))
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	require.Len(t, lines, 2+1+5)
+	assert.Equal(t, "# first", lines[0])
+	head := strings.Fields(lines[2])
+	assert.Equal(t, []string{"strategy", "boids", "procs", "ticks/s", "p50", "p99", "ns/boid-tick", "x", "seq", "x", "workers"}, head[:11])
+	for _, l := range lines[3:] {
+		assert.Equal(t, utf8.RuneCountInString(lines[2]), utf8.RuneCountInString(l), "aligned: %q", l)
+	}
+	mutex2 := strings.Fields(lines[4])
+	assert.Equal(t, []string{"mutex", "1000", "2", "150.0", "6.67ms", "13.33ms", "6667", "2.67x", "5.33x", "150.0k"}, mutex2[:10])
+	assert.Contains(t, lines[4], "25.0%")
+	assert.Contains(t, lines[4], "1.5µs")
+	assert.Contains(t, lines[4], "2.93KiB")
+	assert.Contains(t, lines[4], "1.50x")
+	assert.Contains(t, lines[4], "0.67")
+	mutex1 := strings.Fields(lines[3])
+	assert.Equal(t, "-", mutex1[8], "no workers row at GOMAXPROCS 1")
+}
+
+func TestCSV(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteCSV(&b, testRows()))
+	recs, err := csv.NewReader(&b).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, 6)
+	head := recs[0]
+	col := func(name string) int {
+		for i, h := range head {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("no column %s in %v", name, head)
+		return -1
+	}
+	m := recs[2]
+	assert.Equal(t, "mutex", m[col("strategy")])
+	assert.Equal(t, "2", m[col("gomaxprocs")])
+	assert.Equal(t, "150", m[col("ticks_per_s")])
+	assert.Equal(t, "0.25", m[col("contended_share")])
+	assert.Equal(t, "1500", m[col("rtt_mean_ns")])
+	assert.Equal(t, "1.5", m[col("speedup")])
+	assert.Equal(t, "", recs[1][col("speedup")], "not applicable is empty")
+	assert.Equal(t, "", recs[1][col("rtt_mean_ns")])
+}
+
+func TestJSON(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteJSON(&b, map[string]any{"seed": 1}, testRows()))
+	var doc struct {
+		Meta map[string]any
+		Rows []map[string]any
+	}
+	require.NoError(t, json.Unmarshal(b.Bytes(), &doc), b.String())
+	assert.Equal(t, 1.0, doc.Meta["seed"])
+	require.Len(t, doc.Rows, 5)
+	assert.Equal(t, "mutex", doc.Rows[1]["strategy"])
+	assert.InDelta(t, 150, doc.Rows[1]["ticks_per_s"], 1e-6)
+	assert.InDelta(t, 1.5, doc.Rows[1]["speedup"], 1e-6)
+	assert.Contains(t, doc.Rows[0], "speedup")
+	assert.Nil(t, doc.Rows[0]["speedup"], "not applicable is null")
+}
+
+func TestMeasure(t *testing.T) {
+	r := Run{Ticks: 5, Warmup: 2, Seed: 1}
+	for _, s := range append(boids.DesignNames(), boids.BaselineNames()...) {
+		row, err := r.Measure(context.Background(), Combo{s, 200, 2})
+		require.NoError(t, err, s)
+		assert.Equal(t, 5, row.Ticks, s)
+		assert.Greater(t, row.TicksPerSec(), 0.0, s)
+		assert.LessOrEqual(t, row.TickP50, row.TickP99, s)
+		assert.Greater(t, row.MemPerBoid, 0.0, s)
+	}
+	row, err := r.Measure(context.Background(), Combo{"mutex", 200, 1})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(5*200), row.Counters.Reads, "one query per boid per timed tick")
+	assert.InDelta(t, 0, row.Contended, 1e-9, "nothing contends on one P")
+}
+
+func TestMeasureStopsOnCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var seen int
+	r := Run{Ticks: 1000, Warmup: 0, Progress: func(Combo, int, int) {
+		seen++
+		cancel()
+	}}
+	_, err := r.Measure(ctx, Combo{"mutex", 100, 1})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 1, seen)
+}
+
+func TestRunWritesEveryOutput(t *testing.T) {
+	dir := t.TempDir()
+	csvF, jsonF, pngF := filepath.Join(dir, "a.csv"), filepath.Join(dir, "a.json"), filepath.Join(dir, "a.png")
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"-boids", "100,200", "-strategies", "all", "-procs", "1,2",
+		"-ticks", "3", "-warmup", "1", "-q", "-csv", csvF, "-json", jsonF, "-png", pngF}, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	assert.Empty(t, errb.String(), "-q is silent")
+	rows := len(strategyNames()) * 2 * 2
+	assert.Equal(t, 6+1+rows, strings.Count(out.String(), "\n"))
+	for _, f := range []string{csvF, jsonF} {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.NotEmpty(t, b)
+	}
+	f, err := os.Open(pngF)
+	require.NoError(t, err)
+	defer f.Close()
+	img, err := png.Decode(f)
+	require.NoError(t, err)
+	assert.Greater(t, img.Bounds().Dx(), 500)
+}
+
+func TestRunInterruptedPrintsFinishedRows(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"-boids", "100", "-ticks", "3"}, &out, &errb)
+	assert.Equal(t, exitInt, code)
+	assert.Contains(t, errb.String(), "interrupted after 0 of")
+	assert.Contains(t, out.String(), "strategy")
+}
+
+func TestNoEbiten(t *testing.T) {
+	bi, ok := debug.ReadBuildInfo()
+	require.True(t, ok)
+	for _, d := range bi.Deps {
+		assert.NotContains(t, d.Path, "ebiten", "the laboratory must build without a display")
+	}
+}
+
+// warmedOnce: a second WarmGoroutines in one process (go test -count 2)
+// reuses the first one's descriptors and measures nothing.
+var warmedOnce bool
+
+func TestWarmGoroutines(t *testing.T) {
+	if warmedOnce {
+		t.Skip("descriptors already made by an earlier run in this process")
+	}
+	warmedOnce = true
+	g := WarmGoroutines(5000)
+	// A runtime.g is a few hundred bytes; a measurement that counted
+	// stacks or nothing at all would fall outside.
+	assert.Greater(t, g, 200.0)
+	assert.Less(t, g, 1500.0)
+	t.Logf("goroutine descriptor: %.0f B", g)
+}

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/boids-project/boids/boids"
+)
+
+var nan = math.NaN()
+
+// parseCounts reads a comma-separated list of integers in lo..hi for the
+// flag called name, keeping the first of any repeats.
+func parseCounts(name, s string, lo, hi int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		n, err := strconv.Atoi(f)
+		if err != nil || n < lo || n > hi {
+			return nil, fmt.Errorf("-%s: %q: want whole numbers %d..%d, comma-separated", name, f, lo, hi)
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// strategyNames is every name -strategies accepts besides "all": the
+// designs, then the baselines.
+func strategyNames() []string { return append(boids.DesignNames(), boids.BaselineNames()...) }
+
+// parseStrategies reads the -strategies list; "all" is every design and
+// both baselines.
+func parseStrategies(s string) ([]string, error) {
+	valid := strategyNames()
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		names := []string{f}
+		if f == "all" {
+			names = valid
+		} else if !slices.Contains(valid, f) {
+			return nil, fmt.Errorf("-strategies: unknown %q: allowed %s, all", f, strings.Join(valid, ", "))
+		}
+		for _, n := range names {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Combos lists every combination, grouped by design, then size, then
+// GOMAXPROCS, the order the table shows them in.
+func Combos(strategies []string, sizes, procs []int) []Combo {
+	var out []Combo
+	for _, s := range strategies {
+		for _, n := range sizes {
+			for _, p := range procs {
+				out = append(out, Combo{s, n, p})
+			}
+		}
+	}
+	return out
+}
+
+// Amdahl fills each row's speed-up over the same design and size at the
+// smallest GOMAXPROCS measured, and the parallel fraction p that speed-up
+// implies: S = 1/((1-p) + p/N) solved for p, with N the ratio of the two
+// GOMAXPROCS values.
+func Amdahl(rows []Row) {
+	for i := range rows {
+		r := &rows[i]
+		r.Speedup, r.Parallel = nan, nan
+		var base *Row
+		for j := range rows {
+			o := &rows[j]
+			if o.Strategy == r.Strategy && o.Boids == r.Boids && (base == nil || o.Procs < base.Procs) {
+				base = o
+			}
+		}
+		if base == r || base.Procs == r.Procs {
+			continue
+		}
+		s := r.TicksPerSec() / base.TicksPerSec()
+		n := float64(r.Procs) / float64(base.Procs)
+		r.Speedup = s
+		r.Parallel = (1 - 1/s) / (1 - 1/n)
+	}
+}
+
+// ratio is row i's cost per boid-tick as a multiple of the named
+// baseline's at the same size and GOMAXPROCS, NaN if it was not measured.
+func ratio(rows []Row, i int, baseline string) float64 {
+	r := rows[i]
+	for _, o := range rows {
+		if o.Strategy == baseline && o.Boids == r.Boids && o.Procs == r.Procs {
+			return r.NsPerBoidTick() / o.NsPerBoidTick()
+		}
+	}
+	return nan
+}
+
+// field is one column of a row: its machine name (CSV and JSON), its
+// table heading, its value and how the table shows it.
+type field struct {
+	key, head string
+	v         any // string, int or float64; NaN float means not applicable
+	show      func(float64) string
+}
+
+func fields(rows []Row, i int) []field {
+	r := rows[i]
+	rtt := nan
+	if r.RTTMean > 0 {
+		rtt = float64(r.RTTMean)
+	}
+	return []field{
+		{"strategy", "strategy", r.Strategy, nil},
+		{"boids", "boids", r.Boids, nil},
+		{"gomaxprocs", "procs", r.Procs, nil},
+		{"ticks", "", r.Ticks, nil},
+		{"ticks_per_s", "ticks/s", r.TicksPerSec(), fixed(1)},
+		{"tick_p50_ns", "p50", float64(r.TickP50), dur},
+		{"tick_p99_ns", "p99", float64(r.TickP99), dur},
+		{"ns_per_boid_tick", "ns/boid-tick", r.NsPerBoidTick(), fixed(0)},
+		{"x_sequential", "x seq", ratio(rows, i, boids.Sequential), times},
+		{"x_workers", "x workers", ratio(rows, i, boids.Workers), times},
+		{"boid_updates_per_s", "updates/s", r.UpdatesPerSec(), si},
+		{"lock_wait_ns_per_tick", "lock wait/tick", float64(r.LockWait), dur},
+		{"contended_share", "contended", r.Contended, percent},
+		{"rtt_mean_ns", "rtt mean", rtt, dur},
+		{"cas_retries_per_tick", "CAS retries/tick", r.CASRetries, fixed(1)},
+		{"allocs_per_tick", "allocs/tick", r.Allocs, fixed(2)},
+		{"mem_bytes_per_boid", "mem/boid", r.MemPerBoid, fmtBytes},
+		{"speedup", "speed-up", r.Speedup, times},
+		{"parallel_fraction", "parallel p", r.Parallel, fixed(2)},
+	}
+}
+
+func fixed(prec int) func(float64) string {
+	return func(v float64) string { return strconv.FormatFloat(v, 'f', prec, 64) }
+}
+
+func times(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) + "x" }
+
+func percent(v float64) string { return strconv.FormatFloat(100*v, 'f', 1, 64) + "%" }
+
+func dur(v float64) string {
+	d := time.Duration(v)
+	switch {
+	case d == 0:
+		return "0"
+	case d < time.Microsecond:
+		return fmt.Sprintf("%dns", d.Nanoseconds())
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.1fµs", float64(d)/1e3)
+	case d < time.Second:
+		return fmt.Sprintf("%.2fms", float64(d)/1e6)
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+func si(v float64) string {
+	switch {
+	case v >= 1e6:
+		return fmt.Sprintf("%.2fM", v/1e6)
+	case v >= 1e3:
+		return fmt.Sprintf("%.1fk", v/1e3)
+	}
+	return fmt.Sprintf("%.0f", v)
+}
+
+func fmtBytes(v float64) string {
+	if math.Abs(v) >= 1024 {
+		return fmt.Sprintf("%.2fKiB", v/1024)
+	}
+	return fmt.Sprintf("%.0fB", v)
+}
+
+func (f field) text() string {
+	switch v := f.v.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		if math.IsNaN(v) {
+			return "-"
+		}
+		return f.show(v)
+	}
+	panic(fmt.Sprintf("field %s: unexpected %T", f.key, f.v))
+}
+
+// WriteTable prints rows as an aligned table under the header lines.
+func WriteTable(w io.Writer, header []string, rows []Row) error {
+	for _, h := range header {
+		if _, err := fmt.Fprintf(w, "# %s\n", h); err != nil {
+			return err
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	var heads []string
+	for _, f := range fields([]Row{{}}, 0) {
+		if f.head != "" {
+			heads = append(heads, f.head)
+		}
+	}
+	fmt.Fprintln(tw, strings.Join(heads, "\t")+"\t")
+	for i := range rows {
+		var cells []string
+		for _, f := range fields(rows, i) {
+			if f.head != "" {
+				cells = append(cells, f.text())
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
+	}
+	return tw.Flush()
+}
+
+// WriteCSV writes one header line of machine names, then one line per row
+// with plain numbers (nanoseconds, bytes, shares as fractions); a column
+// that does not apply to a row is empty.
+func WriteCSV(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	var keys []string
+	for _, f := range fields([]Row{{}}, 0) {
+		keys = append(keys, f.key)
+	}
+	if err := cw.Write(keys); err != nil {
+		return err
+	}
+	for i := range rows {
+		var rec []string
+		for _, f := range fields(rows, i) {
+			rec = append(rec, plain(f.v))
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func plain(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		if math.IsNaN(v) {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'g', 6, 64)
+	}
+	panic(fmt.Sprintf("unexpected %T", v))
+}
+
+// WriteJSON writes {"meta": {...}, "rows": [...]}, each row an object with
+// the CSV's keys in the same order; a column that does not apply is null.
+func WriteJSON(w io.Writer, meta map[string]any, rows []Row) error {
+	var b strings.Builder
+	m, err := json.Marshal(meta)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(&b, "{\n  \"meta\": %s,\n  \"rows\": [", m)
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    {")
+		for j, f := range fields(rows, i) {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			v := f.v
+			if x, ok := v.(float64); ok && math.IsNaN(x) {
+				v = nil
+			}
+			k, _ := json.Marshal(f.key)
+			val, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, "%s: %s", k, val)
+		}
+		b.WriteString("}")
+	}
+	b.WriteString("\n  ]\n}\n")
+	_, err = io.WriteString(w, b.String())
+	return err
+}
