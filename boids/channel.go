@@ -40,6 +40,7 @@ type Channel struct {
 	sp      Space         // the geometry of the last Load, for the boids' distance test
 	queries []query       // queries[id] belongs to boid id
 	ctl     *control      // the coordinator's reusable call, the owner's during a call
+	rtts    Hist          // the boids' sampled round trips, gathered by Counters
 }
 
 // ownerQueue is the channel's buffer. A boid that finds it full blocks on a
@@ -80,8 +81,11 @@ type query struct {
 	sent     uint64
 	rtt      time.Duration
 	rttN     uint64
+	lastRTT  time.Duration // the latest sample, for the histogram
 	queueSum uint64
 	queueMax uint64
+	// histN is the coordinator's: rttN when Counters last took lastRTT.
+	histN uint64
 }
 
 // control is the coordinator's call: Load's input, Read's output, the
@@ -107,6 +111,7 @@ func (c *Channel) Load(sp Space, boids []Boid) {
 		go own(c.in, c.ctl, c.stopped)
 	}
 	c.sp = sp
+	c.rtts = Hist{}
 	c.ctl.sp, c.ctl.boids = sp, boids
 	c.call(opLoad)
 	c.ctl.boids = nil
@@ -144,7 +149,8 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 		t := time.Now()
 		c.in <- m
 		<-q.done
-		q.rtt += time.Since(t)
+		q.lastRTT = time.Since(t)
+		q.rtt += q.lastRTT
 		q.rttN++
 	}
 	return q.self, AppendWithin(&c.sp, q.self.Pos, q.buf, q.buf[:0])
@@ -183,7 +189,10 @@ func (c *Channel) Close() {
 }
 
 // Counters asks the owner for what it counted (messages, reads, writes, busy
-// time) and adds what the boids measured in their queries.
+// time) and adds what the boids measured in their queries. A boid samples
+// one round trip in rttEvery ticks and the Sim reads Counters after every
+// tick, so taking each boid's latest sample into the histogram misses none
+// there; a caller reading less often gets a sample of the samples.
 func (c *Channel) Counters() Counters {
 	if c.in == nil {
 		return Counters{}
@@ -194,9 +203,14 @@ func (c *Channel) Counters() Counters {
 		q := &c.queries[i]
 		s.RoundTrip += q.rtt
 		s.RTTSamples += q.rttN
+		if q.histN != q.rttN {
+			c.rtts.Record(q.lastRTT)
+			q.histN = q.rttN
+		}
 		s.QueueSum += q.queueSum
 		s.QueueMax = max(s.QueueMax, q.queueMax)
 	}
+	s.RTTHist = c.rtts
 	return s
 }
 

@@ -72,6 +72,9 @@ func TestChannelCounters(t *testing.T) {
 	assert.GreaterOrEqual(t, c.Messages, c.Reads+c.Writes+ticks, "queries, moves and a sync per tick")
 	assert.Equal(t, uint64(n), c.RTTSamples, "each boid times one query in 16")
 	assert.Positive(t, c.RoundTrip)
+	assert.Equal(t, c.RTTSamples, c.RTTHist.Count(), "every sample in the histogram, read once in 16 ticks")
+	assert.InEpsilon(t, float64(c.RoundTrip)/float64(c.RTTSamples), float64(c.RTTHist.Quantile(0.5)), 10,
+		"the histogram's median and the mean round trip agree in magnitude")
 	assert.Positive(t, c.OwnerBusy)
 	assert.LessOrEqual(t, c.QueueMax, uint64(4096))
 	assert.LessOrEqual(t, c.QueueSum, c.Reads*c.QueueMax)

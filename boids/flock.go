@@ -28,7 +28,18 @@ type Flock struct {
 	base  Counters // counters of strategies and loads already replaced
 	times TickTimes
 	buf   []Boid
+	// busy[id/workEvery] is the busy time of sampled boid id in the current
+	// tick, written only by its goroutine, read and cleared by the owner
+	// after the barrier.
+	busy []time.Duration
+	// updates collects the sampled boids' update times until TakeUpdates.
+	updates Hist
 }
+
+// workEvery samples one boid in workEvery for its update time (query,
+// rules and move, waits included): two clock reads per sampled boid-tick,
+// a few ns per boid on average.
+const workEvery = 16
 
 // TickTimes splits the last tick's wall time into its phases.
 type TickTimes struct {
@@ -76,6 +87,9 @@ func (f *Flock) grow(n int) {
 		f.alive.Add(1)
 		go f.boid(id, ch)
 	}
+	if k := (n + workEvery - 1) / workEvery; len(f.busy) < k {
+		f.busy = append(f.busy, make([]time.Duration, k-len(f.busy))...)
+	}
 }
 
 func (f *Flock) boid(id int, wake chan struct{}) {
@@ -88,9 +102,17 @@ func (f *Flock) boid(id int, wake chan struct{}) {
 		// strat and params change only between ticks; the wake-up receive
 		// orders those writes before these reads.
 		s := f.strat
+		sampled := id%workEvery == 0
+		var t time.Time
+		if sampled {
+			t = time.Now()
+		}
 		self, nbrs := s.Neighbors(id, buf[:0])
 		s.Move(id, Step(&f.params, self, nbrs))
 		buf = nbrs
+		if sampled {
+			f.busy[id/workEvery] += time.Since(t)
+		}
 		f.tick.Done()
 	}
 }
@@ -109,7 +131,25 @@ func (f *Flock) Tick() {
 	f.strat.EndTick()
 	t3 := time.Now()
 	f.times = TickTimes{Wake: t1.Sub(t0), Barrier: t2.Sub(t1), End: t3.Sub(t2)}
+	f.recordUpdates()
 	f.ticks++
+}
+
+// recordUpdates moves the sampled update times of the tick into the
+// histogram.
+func (f *Flock) recordUpdates() {
+	sampled := (len(f.wake) + workEvery - 1) / workEvery
+	for i := range f.busy[:sampled] {
+		f.updates.Record(f.busy[i])
+		f.busy[i] = 0
+	}
+}
+
+// TakeUpdates hands over the boid update times sampled since the last
+// call, and starts afresh.
+func (f *Flock) TakeUpdates(h *Hist) {
+	*h = f.updates
+	f.updates = Hist{}
 }
 
 // Ticks is the number of ticks run so far.
@@ -236,6 +276,7 @@ func (c *Counters) Add(o Counters) {
 	c.Messages += o.Messages
 	c.RoundTrip += o.RoundTrip
 	c.RTTSamples += o.RTTSamples
+	c.RTTHist.Add(&o.RTTHist)
 	c.QueueSum += o.QueueSum
 	c.QueueMax = max(c.QueueMax, o.QueueMax)
 	c.OwnerBusy += o.OwnerBusy

@@ -52,6 +52,12 @@ type Params struct {
 	Cohesion   float32
 	MaxSpeed   float32
 	MinSpeed   float32
+	// The user's hand: boids within Reach of Pointer steer towards it when
+	// Pull is above 0, and flee it (a predator) when below, more strongly
+	// the closer they are. Pull is in units of MaxSpeed per tick; 0 is off.
+	Pointer Vec
+	Pull    float32
+	Reach   float32
 }
 
 // DefaultParams returns rules tuned for a w×h world: they make a random
@@ -92,6 +98,8 @@ func (p Params) Validate() error {
 	case !(p.Separation >= 0 && p.Alignment >= 0 && p.Cohesion >= 0 &&
 		finite(p.Separation) && finite(p.Alignment) && finite(p.Cohesion)):
 		return fmt.Errorf("rule weights must be finite and not negative")
+	case !(p.Pointer.Finite() && finite(p.Pull) && p.Pull >= -1 && p.Pull <= 1 && p.Reach >= 0 && finite(p.Reach)):
+		return fmt.Errorf("pointer pull %g: allowed -1..1 with a finite point and a reach of 0 or more", p.Pull)
 	case p.Edges != Wrap && p.Edges != Bounce:
 		return fmt.Errorf("edges %d: allowed wrap or bounce", p.Edges)
 	}

@@ -46,6 +46,9 @@ func Step(p *Params, self Boid, nbrs []Boid) Boid {
 		v = v.Add(coh.Scale(inv * p.Cohesion))
 		v = v.Add(sep.Scale(p.Separation))
 	}
+	if p.Pull != 0 {
+		v = v.Add(pointerPush(self.Pos, p))
+	}
 	if p.Edges == Bounce {
 		v = v.Add(wallPush(self.Pos, p))
 	}
@@ -65,6 +68,23 @@ func Step(p *Params, self Boid, nbrs []Boid) Boid {
 		pos = Vec{p.W / 2, p.H / 2}
 	}
 	return Boid{Pos: pos, Vel: v}
+}
+
+// pointerPush steers a boid towards the user's pointer, or away from it:
+// attraction is even over the reach, so the flock gathers round it; the
+// predator's push grows as it gets closer, so the flock bursts apart.
+func pointerPush(pos Vec, p *Params) Vec {
+	d := p.Delta(pos, p.Pointer)
+	d2 := d.Len2()
+	if d2 >= p.Reach*p.Reach || d2 == 0 {
+		return Vec{}
+	}
+	dist := d.Len()
+	a := p.Pull * p.MaxSpeed
+	if a < 0 {
+		a *= 1 - dist/p.Reach
+	}
+	return d.Scale(a / dist)
 }
 
 // wallPush steers a boid away from the soft walls, more strongly the deeper

@@ -51,6 +51,10 @@ type Snapshot struct {
 	ActualTPS float64
 	Times     TickTimes
 	Counters  Counters
+	// Stats summarize every tick of the last full second, phase by phase.
+	Stats TickStats
+	// Published is when the coordinator published this snapshot.
+	Published time.Time
 }
 
 // Sim runs a Flock on its own clock in a coordinator goroutine, applies
@@ -78,6 +82,8 @@ type Sim struct {
 	second   time.Time
 	inSecond int
 	actual   float64
+	hists    tickHists
+	stats    TickStats
 }
 
 // NewSim builds the flock described by cfg and starts its clock.
@@ -143,15 +149,20 @@ func (s *Sim) apply() {
 	s.publish()
 }
 
+// tickOnce runs a tick and publishes it. The publication's own time is
+// recorded with the tick's phases, so it shows in the next snapshot.
 func (s *Sim) tickOnce() {
 	s.flock.Tick()
 	s.inSecond++
+	t := time.Now()
 	s.publish()
+	s.hists.record(s.flock.LastTick(), time.Since(t))
 }
 
 func (s *Sim) countSecond() {
 	if el := time.Since(s.second); el >= time.Second {
 		s.actual = float64(s.inSecond) / el.Seconds()
+		s.stats = s.hists.stats(el, s.flock)
 		s.inSecond = 0
 		s.second = time.Now()
 	}
@@ -172,6 +183,8 @@ func (s *Sim) publish() {
 	}
 	snap.Times = s.flock.LastTick()
 	snap.Counters = s.flock.Counters()
+	snap.Stats = s.stats
+	snap.Published = time.Now()
 	s.out.publish()
 }
 

@@ -170,3 +170,18 @@ func TestSimCommandStorm(t *testing.T) {
 	wg.Wait()
 	s.Stop()
 }
+
+func TestSimPublishesTickStats(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var log logLines
+	s := newSim(t, 300, &log)
+	defer s.Stop()
+	snap := eventually(t, s, func(s *boids.Snapshot) bool { return s.Stats.Ticks > 0 }, "a second of tick stats")
+	st := snap.Stats
+	assert.InDelta(t, snap.ActualTPS, float64(st.Ticks)/st.Window.Seconds(), 1)
+	assert.Positive(t, st.Update.P50, "boid update times are sampled")
+	assert.Positive(t, st.Wake.P50)
+	assert.Positive(t, st.Publish.P50)
+	assert.GreaterOrEqual(t, st.Total.P99, st.Total.P50)
+	assert.False(t, snap.Published.IsZero())
+}

@@ -40,6 +40,7 @@ type Counters struct {
 	Messages   uint64        // channel messages sent to an owner
 	RoundTrip  time.Duration // summed request/reply time of sampled queries
 	RTTSamples uint64        // how many queries RoundTrip covers
+	RTTHist    Hist          // the same sampled round trips, for percentiles
 	QueueSum   uint64        // owner's queue length, summed over requests
 	QueueMax   uint64        // longest queue the owner saw
 	OwnerBusy  time.Duration // time the owner goroutine spent serving

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/boids-project/boids/boids"
 	"github.com/boids-project/boids/cmd/boids/game"
@@ -23,11 +24,13 @@ const maxProcs = 256
 // an error of one line naming the flag and what it allows; -h prints the
 // flags with their defaults to stderr and returns flag.ErrHelp. clockSeed
 // is the seed used when -seed is not given.
-func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options, error) {
+func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options, profiles, error) {
+	var prof profiles
 	o := game.DefaultOptions()
 	o.Seed = clockSeed
 	o.Procs = runtime.GOMAXPROCS(0)
 	tps := int(o.TPS)
+	cycle := 0
 	size := sizeValue{&o.Width, &o.Height}
 
 	fs := flag.NewFlagSet("boids", flag.ContinueOnError)
@@ -41,27 +44,36 @@ func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options
 	fs.Var(edgesValue{&o.Edges}, "edges", "what the world's border does: `wrap|bounce`")
 	fs.Var(&intValue{&o.Frames, 0, 1 << 30}, "frames", "exit after `N` frames; 0 runs until the window is closed")
 	fs.Var(shotValue{&o.Screenshot}, "screenshot", "save the last frame to `FILE.png` and exit (after 120 frames without -frames)")
+	fs.BoolVar(&o.Overlay, "overlay", o.Overlay, "show the metrics overlay at start (M toggles it)")
+	fs.BoolVar(&o.Panel, "panel", o.Panel, "open the control panel at start (P toggles it)")
+	fs.Var(&intValue{&cycle, 0, 3600}, "cycle", "switch to the next design every `N` seconds; 0 never does")
+	fs.Var(fileValue{&o.MetricsCSV}, "metrics-csv", "write the overlay's figures to `FILE`, one row per second")
+	fs.Var(fileValue{&prof.cpu}, "cpuprofile", "write a CPU profile to `FILE` (go tool pprof)")
+	fs.Var(fileValue{&prof.trace}, "trace", "write an execution trace to `FILE` (go tool trace)")
+	fs.Var(fileValue{&prof.mutex}, "mutexprofile", "write a mutex contention profile to `FILE` at exit")
+	fs.Var(fileValue{&prof.block}, "blockprofile", "write a blocking profile (mutexes and channels) to `FILE` at exit")
 
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprintln(stderr, "Usage: boids [flags]")
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
-			return o, err
+			return o, prof, err
 		}
 		if strings.HasPrefix(err.Error(), "flag provided but not defined") {
-			return o, fmt.Errorf("%v (see -h for the flags)", err)
+			return o, prof, fmt.Errorf("%v (see -h for the flags)", err)
 		}
-		return o, err
+		return o, prof, err
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q: only flags are accepted (see -h)", fs.Arg(0))
+		return o, prof, fmt.Errorf("unexpected argument %q: only flags are accepted (see -h)", fs.Arg(0))
 	}
 	o.TPS = float64(tps)
+	o.Cycle = time.Duration(cycle) * time.Second
 	if o.Screenshot != "" && o.Frames == 0 {
 		o.Frames = 120
 	}
-	return o, nil
+	return o, prof, nil
 }
 
 // intValue is an integer flag limited to lo..hi.
@@ -164,6 +176,22 @@ func (v shotValue) String() string { return "" }
 func (v shotValue) Set(s string) error {
 	if !strings.EqualFold(filepath.Ext(s), ".png") || filepath.Base(s) == filepath.Ext(s) {
 		return fmt.Errorf("allowed a file name ending in .png")
+	}
+	if dir, err := os.Stat(filepath.Dir(s)); err != nil || !dir.IsDir() {
+		return fmt.Errorf("folder %s does not exist", filepath.Dir(s))
+	}
+	*v.p = s
+	return nil
+}
+
+// fileValue is an output file whose folder must exist.
+type fileValue struct{ p *string }
+
+func (v fileValue) String() string { return "" }
+
+func (v fileValue) Set(s string) error {
+	if s == "" || strings.HasSuffix(s, string(filepath.Separator)) {
+		return fmt.Errorf("allowed a file name")
 	}
 	if dir, err := os.Stat(filepath.Dir(s)); err != nil || !dir.IsDir() {
 		return fmt.Errorf("folder %s does not exist", filepath.Dir(s))

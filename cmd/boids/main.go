@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	opts, err := parseFlags(os.Args[1:], os.Stderr, uint64(time.Now().UnixNano()))
+	opts, prof, err := parseFlags(os.Args[1:], os.Stderr, uint64(time.Now().UnixNano()))
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
@@ -22,7 +22,14 @@ func main() {
 		os.Exit(2)
 	}
 	opts.Log = os.Stderr
-	if err := game.Run(opts); err != nil {
+	stop, err := prof.start()
+	if err == nil {
+		err = game.Run(opts)
+	}
+	if serr := stop(); err == nil {
+		err = serr
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "boids:", err)
 		os.Exit(1)
 	}

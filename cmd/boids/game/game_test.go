@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -28,7 +29,9 @@ func TestMain(m *testing.M) {
 // keys are controls a test presses for one Update.
 type keys struct {
 	pause, step, more, fewer, reset, quit, shot, next bool
+	overlay, panel, help, grid                        bool
 	digit                                             int
+	mouse                                             pointer
 }
 
 func (k *keys) PausePressed() bool        { return k.pause }
@@ -40,6 +43,11 @@ func (k *keys) QuitPressed() bool         { return k.quit }
 func (k *keys) ScreenshotPressed() bool   { return k.shot }
 func (k *keys) NextStrategyPressed() bool { return k.next }
 func (k *keys) StrategyKey() int          { return k.digit }
+func (k *keys) OverlayPressed() bool      { return k.overlay }
+func (k *keys) PanelPressed() bool        { return k.panel }
+func (k *keys) HelpPressed() bool         { return k.help }
+func (k *keys) GridPressed() bool         { return k.grid }
+func (k *keys) Pointer() pointer          { return k.mouse }
 
 // syncBuffer collects log lines written by the game and the Sim's goroutine.
 type syncBuffer struct {
@@ -263,4 +271,77 @@ func TestFinalScreenshotEndsTheGame(t *testing.T) {
 	h.g.final, h.g.finalSaved = &capture{name: filepath.Join(dir, "missing", "x.png"), final: true, img: h.g.final.img}, false
 	assert.ErrorIs(t, h.g.Update(), ebiten.Termination)
 	assert.ErrorContains(t, h.g.err, "screenshot: ")
+}
+
+func TestPointerAttractsAndScatters(t *testing.T) {
+	h := newHarness(t, 50)
+	h.g.screen = image.Pt(1280, 720)
+	h.g.opts.Width, h.g.opts.Height = 1280, 720
+	require.NoError(t, h.press(func(k *keys) { k.mouse = pointer{x: 640, y: 360, attract: true} }))
+	h.until("attraction", func(s *boids.Snapshot) bool { return s.Params.Pull > 0 })
+	assert.Equal(t, boids.Vec{X: 640, Y: 360}, h.g.snap.Params.Pointer)
+	require.NoError(t, h.press(func(k *keys) { k.mouse = pointer{x: 100, y: 50, scatter: true} }))
+	h.until("scattering", func(s *boids.Snapshot) bool { return s.Params.Pull < 0 })
+	assert.Equal(t, boids.Vec{X: 100, Y: 50}, h.g.snap.Params.Pointer)
+	require.NoError(t, h.press(func(k *keys) {}))
+	h.until("release", func(s *boids.Snapshot) bool { return s.Params.Pull == 0 })
+
+	h.g.handlePointer(true)
+	h.k.mouse = pointer{x: 10, y: 10, attract: true}
+	h.g.handlePointer(true)
+	assert.Zero(t, h.g.params.Pull, "the panel holds the mouse: the flock feels nothing")
+}
+
+func TestRuleChangesLogOnceSettled(t *testing.T) {
+	h := newHarness(t, 50)
+	h.g.mouseDown = true
+	h.g.editParams(func(p *boids.Params) { p.Separation = 0.7 })
+	h.g.editParams(func(p *boids.Params) { p.Separation = 0.8 })
+	h.g.logSettledParams()
+	assert.NotContains(t, h.log.String(), "separation", "not while the slider is held")
+	h.g.mouseDown = false
+	h.g.logSettledParams()
+	h.g.logSettledParams()
+	assert.Equal(t, 1, strings.Count(h.log.String(), "separation: 0.6 -> 0.8\n"))
+	h.until("new rules", func(s *boids.Snapshot) bool { return s.Params.Separation == 0.8 })
+
+	h.g.editParams(func(p *boids.Params) { p.SepDist = 1000 })
+	assert.Contains(t, h.log.String(), "rules: separation distance 1000")
+	assert.InDelta(t, 9, h.g.params.SepDist, 0, "an invalid change is dropped")
+}
+
+func TestCycleSwitchesDesigns(t *testing.T) {
+	h := newHarness(t, 50)
+	h.g.opts.Cycle = time.Second
+	t0 := time.Now()
+	h.g.cycle(t0)
+	h.g.cycle(t0.Add(500 * time.Millisecond))
+	assert.Equal(t, 0, h.g.strategy)
+	h.g.cycle(t0.Add(time.Second))
+	assert.Equal(t, 1%len(boids.Designs), h.g.strategy)
+}
+
+func TestToggleKeys(t *testing.T) {
+	h := newHarness(t, 50)
+	require.True(t, h.g.showOverlay, "the overlay is on by default")
+	require.NoError(t, h.press(func(k *keys) { k.overlay, k.panel, k.help, k.grid = true, true, true, true }))
+	assert.False(t, h.g.showOverlay)
+	assert.True(t, h.g.showPanel)
+	assert.True(t, h.g.showHelp)
+	assert.True(t, h.g.showGrid)
+	assert.Contains(t, h.log.String(), "grid: shown\n")
+}
+
+func TestPanelMirrorsTheGame(t *testing.T) {
+	h := newHarness(t, 100)
+	h.g.showPanel = true
+	h.g.screen = image.Pt(1280, 720)
+	require.NoError(t, h.press(func(k *keys) { k.next = true }))
+	require.NoError(t, h.press(func(k *keys) {}))
+	p := h.g.panel
+	assert.Equal(t, 1, p.design, "the design chosen by key")
+	assert.Equal(t, 100, p.boids)
+	assert.Equal(t, runtime.GOMAXPROCS(0), p.procs)
+	assert.InDelta(t, 0.6, p.sep, 1e-6)
+	assert.Equal(t, []string{"wrap", "bounce"}, p.edges)
 }

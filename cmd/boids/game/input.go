@@ -19,6 +19,20 @@ type controls interface {
 	// StrategyKey returns the 0-based index of the number key pressed
 	// (key 1 is index 0), or -1.
 	StrategyKey() int
+	OverlayPressed() bool
+	PanelPressed() bool
+	HelpPressed() bool
+	GridPressed() bool
+	// Pointer is the mouse: where it is, in logical window pixels, and
+	// which button is held.
+	Pointer() pointer
+}
+
+// pointer is the mouse's state for one Update.
+type pointer struct {
+	x, y    int
+	attract bool // left button: the flock is drawn to the pointer
+	scatter bool // right button: the pointer is a predator
 }
 
 // keyboard reads the controls from Ebiten's key state. Keys are physical
@@ -52,4 +66,18 @@ func (keyboard) StrategyKey() int {
 		}
 	}
 	return -1
+}
+
+func (keyboard) OverlayPressed() bool { return inpututil.IsKeyJustPressed(ebiten.KeyM) }
+func (keyboard) PanelPressed() bool   { return inpututil.IsKeyJustPressed(ebiten.KeyP) }
+func (keyboard) HelpPressed() bool    { return anyJustPressed(ebiten.KeyH, ebiten.KeyF1) }
+func (keyboard) GridPressed() bool    { return inpututil.IsKeyJustPressed(ebiten.KeyG) }
+
+func (keyboard) Pointer() pointer {
+	x, y := ebiten.CursorPosition()
+	return pointer{
+		x: x, y: y,
+		attract: ebiten.IsMouseButtonPressed(ebiten.MouseButtonLeft),
+		scatter: ebiten.IsMouseButtonPressed(ebiten.MouseButtonRight),
+	}
 }

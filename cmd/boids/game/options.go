@@ -2,6 +2,7 @@ package game
 
 import (
 	"io"
+	"time"
 
 	"github.com/boids-project/boids/boids"
 )
@@ -22,6 +23,16 @@ type Options struct {
 	Frames int
 	// Screenshot, when set, is the PNG file the last frame is saved to.
 	Screenshot string
+	// Overlay shows the metrics overlay at start (M toggles it).
+	Overlay bool
+	// Panel opens the control panel at start (P toggles it).
+	Panel bool
+	// Cycle, when above zero, switches to the next design every Cycle:
+	// a hands-off comparison of all of them, for the table and the CSV.
+	Cycle time.Duration
+	// MetricsCSV, when set, is the file that gets one row of figures per
+	// second.
+	MetricsCSV string
 	// Log receives every message line; nil discards them.
 	Log io.Writer
 }
@@ -35,6 +46,7 @@ func DefaultOptions() Options {
 		Width:    1280,
 		Height:   720,
 		Edges:    boids.Wrap,
+		Overlay:  true,
 	}
 }
 

@@ -59,7 +59,8 @@ func (s *statusLine) format(fps float64, snap *boids.Snapshot) string {
 	return s.last
 }
 
-func (s *statusLine) draw(screen *ebiten.Image, line string, scale float64) {
+// draw draws the line at the top left and returns the height it takes.
+func (s *statusLine) draw(screen *ebiten.Image, line string, scale float64) float64 {
 	s.face.Size = statusSize * scale
 	w, h := text.Measure(line, s.face, 0)
 	pad := 4 * scale
@@ -69,4 +70,5 @@ func (s *statusLine) draw(screen *ebiten.Image, line string, scale float64) {
 	s.opts.ColorScale.Reset()
 	s.opts.ColorScale.Scale(0.91, 0.91, 0.91, 1)
 	text.Draw(screen, line, s.face, &s.opts)
+	return h + 2*pad
 }

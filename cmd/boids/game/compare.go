@@ -1,0 +1,50 @@
+package game
+
+import (
+	"fmt"
+
+	"github.com/boids-project/boids/boids"
+)
+
+// comparison keeps the latest steady-state figures of each design run in
+// this session at one boid count and GOMAXPROCS, so that switching designs
+// and watching compares like with like. Another count or GOMAXPROCS starts
+// it afresh, and it says why.
+type comparison struct {
+	boids, procs int
+	rows         []figures // by index in boids.Designs
+	have         []bool
+	reset        string // why the table was last emptied, for the overlay
+}
+
+// add records f if it is a steady window; it empties the table first when
+// f ran at another count or GOMAXPROCS.
+func (c *comparison) add(f *figures) {
+	if !f.steady || f.paused || f.ticks == 0 {
+		return
+	}
+	i := designIndex(f.strategy)
+	if i < 0 {
+		return
+	}
+	if len(c.rows) != len(boids.Designs) {
+		c.rows = make([]figures, len(boids.Designs))
+		c.have = make([]bool, len(boids.Designs))
+	}
+	if f.boids != c.boids || f.procs != c.procs {
+		if c.boids != 0 {
+			c.reset = resetReason(c.boids, c.procs, f.boids, f.procs)
+		}
+		clear(c.have)
+		c.boids, c.procs = f.boids, f.procs
+	}
+	c.rows[i] = *f
+	c.have[i] = true
+}
+
+func resetReason(oldBoids, oldProcs, boids, procs int) string {
+	if oldBoids != boids {
+		return fmt.Sprintf("reset: boids %d -> %d", oldBoids, boids)
+	}
+	return fmt.Sprintf("reset: GOMAXPROCS %d -> %d", oldProcs, procs)
+}
