@@ -9,11 +9,14 @@ import (
 	"os"
 	"time"
 
+	"github.com/boids-project/boids/cmd/boids/cli"
 	"github.com/boids-project/boids/cmd/boids/game"
 )
 
 func main() {
-	opts, prof, err := parseFlags(os.Args[1:], os.Stderr, uint64(time.Now().UnixNano()))
+	def := cli.Defaults()
+	def.Seed = uint64(time.Now().UnixNano())
+	opts, err := cli.Parse("boids", os.Args[1:], os.Stderr, def)
 	if errors.Is(err, flag.ErrHelp) {
 		return
 	}
@@ -22,14 +25,7 @@ func main() {
 		os.Exit(2)
 	}
 	opts.Log = os.Stderr
-	stop, err := prof.start()
-	if err == nil {
-		err = game.Run(opts)
-	}
-	if serr := stop(); err == nil {
-		err = serr
-	}
-	if err != nil {
+	if err := game.Run(opts); err != nil {
 		fmt.Fprintln(os.Stderr, "boids:", err)
 		os.Exit(1)
 	}

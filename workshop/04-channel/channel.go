@@ -59,7 +59,7 @@ func NewChannel() *Channel {
 	return c
 }
 
-func (c *Channel) Name() string { return "channel" }
+func (c *Channel) Name() string { return "mychannel" }
 
 func (c *Channel) Load(sp boids.Space, bs []boids.Boid) {
 	c.grid.Load(sp, bs)

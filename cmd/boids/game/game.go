@@ -17,6 +17,7 @@ import (
 	"github.com/hajimehoshi/ebiten/v2"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/cli"
 	_ "github.com/boids-project/boids/cmd/boids/internal/display"
 )
 
@@ -24,7 +25,7 @@ import (
 // takes the latest snapshot; Draw only draws that snapshot. Both run on the
 // main goroutine, so the snapshot has the single reader the Sim requires.
 type Game struct {
-	opts Options
+	opts cli.Options
 	sim  *boids.Sim
 	in   controls
 	log  *logger
@@ -90,8 +91,20 @@ type frameStats struct {
 }
 
 // Run opens the window and runs the simulation until the window closes,
-// a quit key is pressed or opts.Frames frames have been drawn.
-func Run(opts Options) error {
+// a quit key is pressed or opts.Frames frames have been drawn; the profiles
+// opts asks for cover the whole run.
+func Run(opts cli.Options) error {
+	stop, err := opts.Profiles.Start()
+	if err == nil {
+		err = run(opts)
+	}
+	if serr := stop(); err == nil {
+		err = serr
+	}
+	return err
+}
+
+func run(opts cli.Options) error {
 	w := opts.Log
 	if w == nil {
 		w = io.Discard
@@ -100,7 +113,7 @@ func Run(opts Options) error {
 	if opts.Procs > 0 {
 		runtime.GOMAXPROCS(opts.Procs)
 	}
-	sim, err := boids.NewSim(opts.config(log.line))
+	sim, err := boids.NewSim(opts.Config(log.line))
 	if err != nil {
 		return err
 	}
@@ -147,7 +160,7 @@ func windowSize(w, h int) (int, int) {
 	return max(1, int(float64(w)*s)), max(1, int(float64(h)*s))
 }
 
-func newGame(opts Options, sim *boids.Sim, in controls, log *logger) (*Game, error) {
+func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game, error) {
 	status, err := newStatusLine()
 	if err != nil {
 		return nil, err

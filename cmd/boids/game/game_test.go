@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/cli"
 )
 
 func TestMain(m *testing.M) {
@@ -75,11 +76,11 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, n int) *harness {
-	opts := DefaultOptions()
+	opts := cli.Defaults()
 	opts.Boids, opts.Seed, opts.Width, opts.Height = n, 1, 640, 360
 	out := &syncBuffer{}
 	log := &logger{w: out}
-	sim, err := boids.NewSim(opts.config(log.line))
+	sim, err := boids.NewSim(opts.Config(log.line))
 	require.NoError(t, err)
 	t.Cleanup(sim.Stop)
 	k := &keys{digit: -1}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/cli"
 )
 
 func TestFrameQuantiles(t *testing.T) {
@@ -253,9 +254,9 @@ func TestOverlayAllocatesNothing(t *testing.T) {
 }
 
 func BenchmarkOverlay(b *testing.B) {
-	opts := DefaultOptions()
+	opts := cli.Defaults()
 	opts.Boids, opts.Seed = 200, 1
-	sim, err := boids.NewSim(opts.config(nil))
+	sim, err := boids.NewSim(opts.Config(nil))
 	require.NoError(b, err)
 	defer sim.Stop()
 	g, err := newGame(opts, sim, &keys{digit: -1}, &logger{w: io.Discard})

@@ -3,48 +3,105 @@
 package play
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"os"
-	"strings"
+	"os/signal"
+	"runtime"
 	"time"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/cli"
 )
 
+// frameRate turns -frames into a duration: the frames a 60 Hz display
+// would have shown.
+const frameRate = 60
+
 // Run registers d and runs a flock on it without a window, printing the
-// overlay's figures once a second until the time is up.
+// overlay's figures once a second, until -frames frames' worth of time has
+// passed or, with -frames 0, until Ctrl-C.
 func Run(d boids.Design) {
-	register(d)
-	fs := flag.NewFlagSet("play", flag.ContinueOnError)
-	n := fs.Int("boids", 2000, "number of boids")
-	secs := fs.Int("seconds", 10, "how long to run")
-	tps := fs.Float64("tps", 60, "target ticks per second")
-	strategy := fs.String("strategy", d.Name, "design to run: "+strings.Join(boids.DesignNames(), ", "))
-	parse(fs)
-	sim, err := boids.NewSim(boids.Config{
-		Params:   boids.DefaultParams(1280, 720),
-		Boids:    *n,
-		Seed:     1,
-		TPS:      *tps,
-		Strategy: *strategy,
-		Log:      func(msg string) { fmt.Println(msg) },
-	})
+	o := options(d)
+	if err := windowOnly(o); err != nil {
+		exit(2, err)
+	}
+	runtime.GOMAXPROCS(o.Procs)
+	stop, err := o.Profiles.Start()
+	if err == nil {
+		err = fly(o)
+	}
+	if serr := stop(); err == nil {
+		err = serr
+	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
+		exit(1, err)
+	}
+}
+
+// windowOnly refuses the flags that only mean something with a window.
+func windowOnly(o cli.Options) error {
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"screenshot", o.Screenshot != ""},
+		{"panel", o.Panel},
+		{"metrics-csv", o.MetricsCSV != ""},
+		{"cycle", o.Cycle > 0},
+	} {
+		if f.set {
+			return fmt.Errorf("-%s needs the window: build without -tags headless (xvfb-run -a go run . gives one without a display)", f.name)
+		}
+	}
+	return nil
+}
+
+func fly(o cli.Options) error {
+	sim, err := boids.NewSim(o.Config(func(msg string) { fmt.Fprintln(o.Log, msg) }))
+	if err != nil {
+		return err
 	}
 	defer sim.Stop()
-	var last boids.Counters
-	for range *secs {
-		time.Sleep(time.Second)
-		s := sim.Snapshot()
-		c := s.Counters
-		fmt.Printf("%s: %d boids, %.0f ticks/s, tick %v (barrier %v, end %v), reads %d, contended %d, lock wait %v, messages %d, publishes %d\n",
-			s.Strategy, len(s.Boids), s.ActualTPS, s.Times.Total().Round(time.Microsecond),
-			s.Times.Barrier.Round(time.Microsecond), s.Times.End.Round(time.Microsecond),
-			c.Reads-last.Reads, c.Contended-last.Contended, (c.LockWait - last.LockWait).Round(time.Microsecond),
-			c.Messages-last.Messages, c.Publishes-last.Publishes)
-		last = c
+	fmt.Fprintf(o.Log, "seed %d: %d boids, strategy %s, world %dx%d (%s), %g ticks/s, GOMAXPROCS %d\n",
+		o.Seed, o.Boids, o.Strategy, o.Width, o.Height, o.Edges, o.TPS, runtime.GOMAXPROCS(0))
+
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer cancel()
+	if o.Frames > 0 {
+		var cancelTime context.CancelFunc
+		ctx, cancelTime = context.WithTimeout(ctx, time.Duration(o.Frames)*time.Second/frameRate)
+		defer cancelTime()
 	}
+	tk := time.NewTicker(time.Second)
+	defer tk.Stop()
+	last, since := sim.Snapshot().Counters, time.Now()
+	for done := false; !done; {
+		select {
+		case <-ctx.Done():
+			done = true
+		case <-tk.C:
+		}
+		now := time.Now()
+		if now.Sub(since) < time.Second/frameRate {
+			continue // the end came with the last tick of the clock
+		}
+		s := sim.Snapshot()
+		report(s, last, now.Sub(since))
+		last, since = s.Counters, now
+	}
+	return nil
+}
+
+// report writes one line of figures: the latest tick's times and the
+// counters' rates over the last dt.
+func report(s *boids.Snapshot, last boids.Counters, dt time.Duration) {
+	c := s.Counters
+	rate := func(n uint64) float64 { return float64(n) / dt.Seconds() }
+	fmt.Printf("%s: %d boids, %.0f ticks/s, tick %v (barrier %v, end %v), reads %.0f/s, contended %.0f/s, lock wait %v/s, messages %.0f/s, publishes %.0f/s\n",
+		s.Strategy, len(s.Boids), s.ActualTPS, s.Times.Total().Round(time.Microsecond),
+		s.Times.Barrier.Round(time.Microsecond), s.Times.End.Round(time.Microsecond),
+		rate(c.Reads-last.Reads), rate(c.Contended-last.Contended),
+		time.Duration(float64(c.LockWait-last.LockWait)/dt.Seconds()).Round(time.Microsecond),
+		rate(c.Messages-last.Messages), rate(c.Publishes-last.Publishes))
 }

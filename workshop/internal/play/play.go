@@ -1,45 +1,50 @@
 // Package play runs an exercise's design: it registers the design next to
 // the built-in ones and opens the game on it, or, built with -tags
 // headless, runs the flock without a window and prints the overlay's
-// figures once a second.
+// figures once a second. Both take the boids command's flags.
 package play
 
 import (
+	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/cli"
 )
 
 // register adds d to the designs, unless a design already has its name.
 func register(d boids.Design) {
 	if slices.Contains(boids.DesignNames(), d.Name) {
-		fmt.Fprintf(os.Stderr, "workshop: a design is already called %q (designs: %s)\n", d.Name, strings.Join(boids.DesignNames(), ", "))
-		os.Exit(2)
+		exit(2, fmt.Errorf("a design is already called %q (designs: %s)", d.Name, strings.Join(boids.DesignNames(), ", ")))
 	}
 	boids.Register(d)
 }
 
-// parse parses the command line and exits with a one-line message on a bad
-// flag; -h lists the flags.
-func parse(fs *flag.FlagSet) {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		if err == flag.ErrHelp {
-			fmt.Fprintln(os.Stderr, "Usage: go run . [flags]")
-			fs.SetOutput(os.Stderr)
-			fs.PrintDefaults()
-			os.Exit(0)
-		}
-		fmt.Fprintf(os.Stderr, "workshop: %v (see -h)\n", err)
-		os.Exit(2)
+// options registers d and parses the command line, d being the design to
+// start with unless -strategy says otherwise. A bad flag exits with status
+// 2 and one line; -h lists the flags and exits.
+func options(d boids.Design) cli.Options {
+	register(d)
+	def := cli.Defaults()
+	def.Strategy = d.Name
+	def.Seed = uint64(time.Now().UnixNano())
+	o, err := cli.Parse("go run .", os.Args[1:], os.Stderr, def)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "workshop: unexpected argument %q: only flags are accepted (see -h)\n", fs.Arg(0))
-		os.Exit(2)
+	if err != nil {
+		exit(2, err)
 	}
+	o.Log = os.Stderr
+	return o
+}
+
+func exit(code int, err error) {
+	fmt.Fprintln(os.Stderr, "workshop:", err)
+	os.Exit(code)
 }

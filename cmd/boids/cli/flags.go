@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"flag"
@@ -13,27 +13,27 @@ import (
 	"time"
 
 	"github.com/boids-project/boids/boids"
-	"github.com/boids-project/boids/cmd/boids/game"
 )
 
 // maxProcs bounds -procs: more than the machine's cores is allowed, to
 // study oversubscription.
 const maxProcs = 256
 
-// parseFlags turns the command line into game options. A bad value gives
-// an error of one line naming the flag and what it allows; -h prints the
-// flags with their defaults to stderr and returns flag.ErrHelp. clockSeed
-// is the seed used when -seed is not given.
-func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options, profiles, error) {
-	var prof profiles
-	o := game.DefaultOptions()
-	o.Seed = clockSeed
-	o.Procs = runtime.GOMAXPROCS(0)
+// Parse turns the command line of the command called name into options;
+// flags not given keep their value in def, but a Procs of 0 becomes the
+// current GOMAXPROCS. A bad value gives an error of one line naming the
+// flag and what it allows; -h prints the flags with their defaults to
+// stderr and returns flag.ErrHelp.
+func Parse(name string, args []string, stderr io.Writer, def Options) (Options, error) {
+	o := def
+	if o.Procs == 0 {
+		o.Procs = runtime.GOMAXPROCS(0)
+	}
 	tps := int(o.TPS)
-	cycle := 0
+	cycle := int(o.Cycle / time.Second)
 	size := sizeValue{&o.Width, &o.Height}
 
-	fs := flag.NewFlagSet("boids", flag.ContinueOnError)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Var(&intValue{&o.Boids, 1, boids.MaxBoids}, "boids", fmt.Sprintf("number of boids, `N` in 1..%d", boids.MaxBoids))
 	fs.Var(strategyValue{&o.Strategy}, "strategy", "synchronization design `NAME`: "+strings.Join(boids.DesignNames(), ", "))
@@ -42,38 +42,38 @@ func parseFlags(args []string, stderr io.Writer, clockSeed uint64) (game.Options
 	fs.Var(&intValue{&o.Procs, 1, maxProcs}, "procs", fmt.Sprintf("GOMAXPROCS, `N` in 1..%d", maxProcs))
 	fs.Var(size, "size", fmt.Sprintf("world and initial window size `WxH`, each side %d..%d", boids.MinWorld, boids.MaxWorld))
 	fs.Var(edgesValue{&o.Edges}, "edges", "what the world's border does: `wrap|bounce`")
-	fs.Var(&intValue{&o.Frames, 0, 1 << 30}, "frames", "exit after `N` frames; 0 runs until the window is closed")
+	fs.Var(&intValue{&o.Frames, 0, 1 << 30}, "frames", "exit after `N` frames; 0 runs until the window is closed or Ctrl-C")
 	fs.Var(shotValue{&o.Screenshot}, "screenshot", "save the last frame to `FILE.png` and exit (after 120 frames without -frames)")
 	fs.BoolVar(&o.Overlay, "overlay", o.Overlay, "show the metrics overlay at start (M toggles it)")
 	fs.BoolVar(&o.Panel, "panel", o.Panel, "open the control panel at start (P toggles it)")
 	fs.Var(&intValue{&cycle, 0, 3600}, "cycle", "switch to the next design every `N` seconds; 0 never does")
 	fs.Var(fileValue{&o.MetricsCSV}, "metrics-csv", "write the overlay's figures to `FILE`, one row per second")
-	fs.Var(fileValue{&prof.cpu}, "cpuprofile", "write a CPU profile to `FILE` (go tool pprof)")
-	fs.Var(fileValue{&prof.trace}, "trace", "write an execution trace to `FILE` (go tool trace)")
-	fs.Var(fileValue{&prof.mutex}, "mutexprofile", "write a mutex contention profile to `FILE` at exit")
-	fs.Var(fileValue{&prof.block}, "blockprofile", "write a blocking profile (mutexes and channels) to `FILE` at exit")
+	fs.Var(fileValue{&o.Profiles.CPU}, "cpuprofile", "write a CPU profile to `FILE` (go tool pprof)")
+	fs.Var(fileValue{&o.Profiles.Trace}, "trace", "write an execution trace to `FILE` (go tool trace)")
+	fs.Var(fileValue{&o.Profiles.Mutex}, "mutexprofile", "write a mutex contention profile to `FILE` at exit")
+	fs.Var(fileValue{&o.Profiles.Block}, "blockprofile", "write a blocking profile (mutexes and channels) to `FILE` at exit")
 
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
-			fmt.Fprintln(stderr, "Usage: boids [flags]")
+			fmt.Fprintf(stderr, "Usage: %s [flags]\n", name)
 			fs.SetOutput(stderr)
 			fs.PrintDefaults()
-			return o, prof, err
+			return o, err
 		}
 		if strings.HasPrefix(err.Error(), "flag provided but not defined") {
-			return o, prof, fmt.Errorf("%v (see -h for the flags)", err)
+			return o, fmt.Errorf("%v (see -h for the flags)", err)
 		}
-		return o, prof, err
+		return o, err
 	}
 	if fs.NArg() > 0 {
-		return o, prof, fmt.Errorf("unexpected argument %q: only flags are accepted (see -h)", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q: only flags are accepted (see -h)", fs.Arg(0))
 	}
 	o.TPS = float64(tps)
 	o.Cycle = time.Duration(cycle) * time.Second
 	if o.Screenshot != "" && o.Frames == 0 {
 		o.Frames = 120
 	}
-	return o, prof, nil
+	return o, nil
 }
 
 // intValue is an integer flag limited to lo..hi.

@@ -1,4 +1,8 @@
-package game
+// Package cli is the boids command's command line: the options, their
+// flags and the profiles they ask for. It never imports Ebiten, so that a
+// front end without a window (the workshop's headless mode) takes the same
+// flags without needing cgo or a display.
+package cli
 
 import (
 	"io"
@@ -33,12 +37,14 @@ type Options struct {
 	// MetricsCSV, when set, is the file that gets one row of figures per
 	// second.
 	MetricsCSV string
+	// Profiles are the profiling files to write.
+	Profiles Profiles
 	// Log receives every message line; nil discards them.
 	Log io.Writer
 }
 
-// DefaultOptions are the command's defaults, seed aside.
-func DefaultOptions() Options {
+// Defaults are the command's defaults, seed aside.
+func Defaults() Options {
 	return Options{
 		Boids:    2000,
 		Strategy: boids.Designs[0].Name,
@@ -50,7 +56,8 @@ func DefaultOptions() Options {
 	}
 }
 
-func (o Options) config(log func(string)) boids.Config {
+// Config is the simulation o asks for; log receives its message lines.
+func (o Options) Config(log func(string)) boids.Config {
 	p := boids.DefaultParams(float32(o.Width), float32(o.Height))
 	p.Edges = o.Edges
 	return boids.Config{

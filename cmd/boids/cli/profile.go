@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -9,10 +9,10 @@ import (
 	"runtime/trace"
 )
 
-// profiles are the files -cpuprofile, -trace, -mutexprofile and
+// Profiles are the files -cpuprofile, -trace, -mutexprofile and
 // -blockprofile name; empty ones are off.
-type profiles struct {
-	cpu, trace, mutex, block string
+type Profiles struct {
+	CPU, Trace, Mutex, Block string
 }
 
 // Sampling rates: a mutex profile records one contention event in
@@ -23,9 +23,10 @@ const (
 	blockRate     = 10000
 )
 
-// start turns on what p asks for and returns the function that stops it
-// and writes the files.
-func (p profiles) start() (stop func() error, err error) {
+// Start turns on what p asks for and returns the function that stops it
+// and writes the files; call stop even when Start fails, to stop what did
+// start.
+func (p Profiles) Start() (stop func() error, err error) {
 	var stops []func() error
 	stop = func() error {
 		var errs []error
@@ -34,8 +35,8 @@ func (p profiles) start() (stop func() error, err error) {
 		}
 		return errors.Join(errs...)
 	}
-	if p.cpu != "" {
-		f, err := os.Create(p.cpu)
+	if p.CPU != "" {
+		f, err := os.Create(p.CPU)
 		if err != nil {
 			return stop, fmt.Errorf("cpuprofile: %w", err)
 		}
@@ -45,8 +46,8 @@ func (p profiles) start() (stop func() error, err error) {
 		}
 		stops = append(stops, func() error { pprof.StopCPUProfile(); return f.Close() })
 	}
-	if p.trace != "" {
-		f, err := os.Create(p.trace)
+	if p.Trace != "" {
+		f, err := os.Create(p.Trace)
 		if err != nil {
 			return stop, fmt.Errorf("trace: %w", err)
 		}
@@ -56,13 +57,13 @@ func (p profiles) start() (stop func() error, err error) {
 		}
 		stops = append(stops, func() error { trace.Stop(); return f.Close() })
 	}
-	if p.mutex != "" {
+	if p.Mutex != "" {
 		runtime.SetMutexProfileFraction(mutexFraction)
-		stops = append(stops, func() error { return writeProfile("mutex", p.mutex) })
+		stops = append(stops, func() error { return writeProfile("mutex", p.Mutex) })
 	}
-	if p.block != "" {
+	if p.Block != "" {
 		runtime.SetBlockProfileRate(blockRate)
-		stops = append(stops, func() error { return writeProfile("block", p.block) })
+		stops = append(stops, func() error { return writeProfile("block", p.Block) })
 	}
 	return stop, nil
 }

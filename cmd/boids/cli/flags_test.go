@@ -1,8 +1,11 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"io"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -13,17 +16,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boids-project/boids/boids"
-	"github.com/boids-project/boids/cmd/boids/game"
 )
 
 const clockSeed = 4242
 
-func TestParseFlags(t *testing.T) {
-	def := game.DefaultOptions()
-	def.Seed = clockSeed
+// given are the defaults a command passes to Parse: the seed from its clock.
+func given() Options {
+	o := Defaults()
+	o.Seed = clockSeed
+	return o
+}
+
+func TestParse(t *testing.T) {
+	def := given()
 	def.Procs = runtime.GOMAXPROCS(0)
 	shot := filepath.Join(t.TempDir(), "x.png")
-	with := func(edit func(*game.Options)) game.Options {
+	with := func(edit func(*Options)) Options {
 		o := def
 		edit(&o)
 		return o
@@ -32,43 +40,42 @@ func TestParseFlags(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
-		want game.Options
-		prof profiles
+		want Options
 	}{
-		{"defaults", nil, def, profiles{}},
-		{"boids", []string{"-boids", "100000"}, with(func(o *game.Options) { o.Boids = 100000 }), profiles{}},
-		{"strategy any case", []string{"-strategy", "MUTEX"}, with(func(o *game.Options) { o.Strategy = "mutex" }), profiles{}},
-		{"seed", []string{"-seed", "7"}, with(func(o *game.Options) { o.Seed = 7 }), profiles{}},
-		{"seed zero", []string{"-seed=0"}, with(func(o *game.Options) { o.Seed = 0 }), profiles{}},
-		{"tps", []string{"-tps", "1000"}, with(func(o *game.Options) { o.TPS = 1000 }), profiles{}},
-		{"procs", []string{"-procs", "1"}, with(func(o *game.Options) { o.Procs = 1 }), profiles{}},
-		{"size", []string{"-size", "640X360"}, with(func(o *game.Options) { o.Width, o.Height = 640, 360 }), profiles{}},
-		{"edges", []string{"-edges", "bounce"}, with(func(o *game.Options) { o.Edges = boids.Bounce }), profiles{}},
-		{"frames", []string{"-frames", "30"}, with(func(o *game.Options) { o.Frames = 30 }), profiles{}},
-		{"screenshot alone", []string{"-screenshot", shot}, with(func(o *game.Options) { o.Screenshot, o.Frames = shot, 120 }), profiles{}},
+		{"defaults", nil, def},
+		{"boids", []string{"-boids", "100000"}, with(func(o *Options) { o.Boids = 100000 })},
+		{"strategy any case", []string{"-strategy", "MUTEX"}, with(func(o *Options) { o.Strategy = "mutex" })},
+		{"seed", []string{"-seed", "7"}, with(func(o *Options) { o.Seed = 7 })},
+		{"seed zero", []string{"-seed=0"}, with(func(o *Options) { o.Seed = 0 })},
+		{"tps", []string{"-tps", "1000"}, with(func(o *Options) { o.TPS = 1000 })},
+		{"procs", []string{"-procs", "1"}, with(func(o *Options) { o.Procs = 1 })},
+		{"size", []string{"-size", "640X360"}, with(func(o *Options) { o.Width, o.Height = 640, 360 })},
+		{"edges", []string{"-edges", "bounce"}, with(func(o *Options) { o.Edges = boids.Bounce })},
+		{"frames", []string{"-frames", "30"}, with(func(o *Options) { o.Frames = 30 })},
+		{"screenshot alone", []string{"-screenshot", shot}, with(func(o *Options) { o.Screenshot, o.Frames = shot, 120 })},
 		{"screenshot with frames", []string{"-screenshot", shot, "-frames", "5"},
-			with(func(o *game.Options) { o.Screenshot, o.Frames = shot, 5 }), profiles{}},
-		{"no overlay", []string{"-overlay=false"}, with(func(o *game.Options) { o.Overlay = false }), profiles{}},
-		{"cycle", []string{"-cycle", "20"}, with(func(o *game.Options) { o.Cycle = 20 * time.Second }), profiles{}},
-		{"panel", []string{"-panel"}, with(func(o *game.Options) { o.Panel = true }), profiles{}},
-		{"metrics csv", []string{"-metrics-csv", csv}, with(func(o *game.Options) { o.MetricsCSV = csv }), profiles{}},
+			with(func(o *Options) { o.Screenshot, o.Frames = shot, 5 })},
+		{"no overlay", []string{"-overlay=false"}, with(func(o *Options) { o.Overlay = false })},
+		{"cycle", []string{"-cycle", "20"}, with(func(o *Options) { o.Cycle = 20 * time.Second })},
+		{"panel", []string{"-panel"}, with(func(o *Options) { o.Panel = true })},
+		{"metrics csv", []string{"-metrics-csv", csv}, with(func(o *Options) { o.MetricsCSV = csv })},
 		{"profiles", []string{"-cpuprofile", csv + ".cpu", "-trace", csv + ".trace", "-mutexprofile", csv + ".mutex",
-			"-blockprofile", csv + ".block"}, def,
-			profiles{cpu: csv + ".cpu", trace: csv + ".trace", mutex: csv + ".mutex", block: csv + ".block"}},
+			"-blockprofile", csv + ".block"}, with(func(o *Options) {
+			o.Profiles = Profiles{CPU: csv + ".cpu", Trace: csv + ".trace", Mutex: csv + ".mutex", Block: csv + ".block"}
+		})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			got, prof, err := parseFlags(tt.args, &stderr, clockSeed)
+			got, err := Parse("boids", tt.args, &stderr, given())
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
-			assert.Equal(t, tt.prof, prof)
 			assert.Empty(t, stderr.String())
 		})
 	}
 }
 
-func TestParseFlagsErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		args []string
 		want string // the flag named and what it allows
@@ -102,7 +109,7 @@ func TestParseFlagsErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var stderr bytes.Buffer
-			_, _, err := parseFlags(tt.args, &stderr, clockSeed)
+			_, err := Parse("boids", tt.args, &stderr, given())
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 			assert.NotContains(t, err.Error(), "\n")
@@ -111,13 +118,41 @@ func TestParseFlagsErrors(t *testing.T) {
 	}
 }
 
-func TestParseFlagsHelp(t *testing.T) {
+func TestParseHelp(t *testing.T) {
 	var stderr bytes.Buffer
-	_, _, err := parseFlags([]string{"-h"}, &stderr, clockSeed)
+	_, err := Parse("boids", []string{"-h"}, &stderr, given())
 	require.ErrorIs(t, err, flag.ErrHelp)
 	for _, f := range []string{"-boids N", "-strategy NAME", "-seed N", "-tps N", "-procs N", "-size WxH",
 		"-edges wrap|bounce", "-frames N", "-screenshot FILE.png",
-		"-metrics-csv FILE", "-cpuprofile FILE", "-trace FILE", "-mutexprofile FILE", "-blockprofile FILE", "-panel", "-overlay", "(default 2000)", "(default 1280x720)"} {
+		"-metrics-csv FILE", "-cpuprofile FILE", "-trace FILE", "-mutexprofile FILE", "-blockprofile FILE", "-panel", "-overlay", "-cycle N", "(default 2000)", "(default 1280x720)"} {
 		assert.Contains(t, stderr.String(), f)
 	}
+}
+
+// A command other than boids (the workshop's) passes its own defaults:
+// flags not given keep them, and -h shows them under the command's name.
+func TestParseOtherDefaults(t *testing.T) {
+	def := given()
+	def.Strategy, def.Procs, def.Cycle, def.Overlay = boids.Designs[len(boids.Designs)-1].Name, 1, 5*time.Second, false
+	got, err := Parse("go run .", []string{"-boids", "500"}, io.Discard, def)
+	require.NoError(t, err)
+	want := def
+	want.Boids = 500
+	assert.Equal(t, want, got)
+
+	var stderr bytes.Buffer
+	_, err = Parse("go run .", []string{"-h"}, &stderr, def)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	assert.True(t, strings.HasPrefix(stderr.String(), "Usage: go run . [flags]\n"), stderr.String())
+	assert.Contains(t, stderr.String(), fmt.Sprintf("(default %s)", def.Strategy))
+	assert.Contains(t, stderr.String(), "(default 5)")
+}
+
+// The workshop's headless mode parses these flags to run without a window:
+// this package must build without Ebiten (and so without cgo).
+func TestNoEbiten(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	require.NoError(t, err, "go list: %s", out)
+	assert.NotContains(t, string(out), "ebiten")
+	assert.Contains(t, string(out), "github.com/boids-project/boids/boids")
 }
