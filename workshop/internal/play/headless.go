@@ -75,7 +75,8 @@ func fly(o cli.Options) error {
 	}
 	tk := time.NewTicker(time.Second)
 	defer tk.Stop()
-	last, since := sim.Snapshot().Counters, time.Now()
+	first := sim.Snapshot()
+	last, since := mark{first.Tick, first.Counters}, time.Now()
 	for done := false; !done; {
 		select {
 		case <-ctx.Done():
@@ -88,20 +89,26 @@ func fly(o cli.Options) error {
 		}
 		s := sim.Snapshot()
 		report(s, last, now.Sub(since))
-		last, since = s.Counters, now
+		last, since = mark{s.Tick, s.Counters}, now
 	}
 	return nil
 }
 
+// mark is where the figures of the last line ended.
+type mark struct {
+	tick uint64
+	c    boids.Counters
+}
+
 // report writes one line of figures: the latest tick's times and the
-// counters' rates over the last dt.
-func report(s *boids.Snapshot, last boids.Counters, dt time.Duration) {
-	c := s.Counters
+// rates of ticks and counters since last, dt ago.
+func report(s *boids.Snapshot, last mark, dt time.Duration) {
+	c, l := s.Counters, last.c
 	rate := func(n uint64) float64 { return float64(n) / dt.Seconds() }
 	fmt.Printf("%s: %d boids, %.0f ticks/s, tick %v (barrier %v, end %v), reads %.0f/s, contended %.0f/s, lock wait %v/s, messages %.0f/s, publishes %.0f/s\n",
-		s.Strategy, len(s.Boids), s.ActualTPS, s.Times.Total().Round(time.Microsecond),
+		s.Strategy, len(s.Boids), rate(s.Tick-last.tick), s.Times.Total().Round(time.Microsecond),
 		s.Times.Barrier.Round(time.Microsecond), s.Times.End.Round(time.Microsecond),
-		rate(c.Reads-last.Reads), rate(c.Contended-last.Contended),
-		time.Duration(float64(c.LockWait-last.LockWait)/dt.Seconds()).Round(time.Microsecond),
-		rate(c.Messages-last.Messages), rate(c.Publishes-last.Publishes))
+		rate(c.Reads-l.Reads), rate(c.Contended-l.Contended),
+		time.Duration(float64(c.LockWait-l.LockWait)/dt.Seconds()).Round(time.Microsecond),
+		rate(c.Messages-l.Messages), rate(c.Publishes-l.Publishes))
 }
