@@ -153,7 +153,10 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 		q.rtt += q.lastRTT
 		q.rttN++
 	}
-	return q.self, AppendWithin(&c.sp, q.self.Pos, q.buf, q.buf[:0])
+	// The buffer is the boid's again: keep no hold on it.
+	cand := q.buf
+	q.buf = nil
+	return q.self, AppendWithin(&c.sp, q.self.Pos, cand, cand[:0])
 }
 
 func (c *Channel) Move(id int, b Boid) {

@@ -26,6 +26,8 @@ func newFlock(t *testing.T, n int, s boids.Strategy) *boids.Flock {
 // goroutines concerned, and Stop ends the rest.
 func TestFlockResizeStartsAndStopsGoroutines(t *testing.T) {
 	defer goleak.VerifyNone(t)
+	// Goroutines of earlier tests may still be on their way out.
+	require.NoError(t, goleak.Find())
 	before := runtime.NumGoroutine()
 	f := newFlock(t, 100, boids.NewMutex())
 	rng := rand.New(rand.NewPCG(3, 3))

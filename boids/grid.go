@@ -1,9 +1,6 @@
 package boids
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // Grid is the spatial map: a uniform grid whose cells are at least the view
 // radius wide, so a neighbour query scans the 3×3 cells around a boid. Each
@@ -166,12 +163,22 @@ func (g *Grid) take(run []Boid, p Vec, buf []Boid, near bool) []Boid {
 // candidates are in reach, too random for the branch predictor, so every
 // candidate is copied and the length grows by the sign bit of d²-r², which
 // is set exactly when d² < r² (float subtraction of finite unequal numbers
-// never rounds to zero). buf may be run[:0]: it then filters run in place.
+// never rounds to zero). That needs room for every candidate, so when buf
+// lacks it the loop appends only the boids in reach instead: a buffer grows
+// to the neighbours a boid really has, not to its candidates. buf may be
+// run[:0]: it then filters run in place.
 func AppendWithin(sp *Space, p Vec, run []Boid, buf []Boid) []Boid {
-	n := len(buf)
-	buf = slices.Grow(buf, len(run))
-	out := buf[:n+len(run)]
 	r2 := sp.Radius * sp.Radius
+	if cap(buf)-len(buf) < len(run) {
+		for k := range run {
+			if sp.Delta(p, run[k].Pos).Len2() < r2 {
+				buf = append(buf, run[k])
+			}
+		}
+		return buf
+	}
+	n := len(buf)
+	out := buf[:n+len(run)]
 	if sp.Edges != Wrap {
 		for k := range run {
 			b := run[k]

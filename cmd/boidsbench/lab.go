@@ -105,6 +105,7 @@ var metricNames = []string{
 func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.Procs))
 	mem0 := liveBytes()
+	resetStackStart(goroutines(c))
 	f, err := r.newFlock(c)
 	if err != nil {
 		return Row{}, err
@@ -202,6 +203,24 @@ func WarmGoroutines(n int) float64 {
 	close(release)
 	wg.Wait()
 	return float64(int64(liveBytes())-int64(before)) / float64(n)
+}
+
+// resetStackStart makes the next goroutines start with the smallest stack,
+// as in a fresh program. The runtime sizes new stacks from the mean stack in
+// use at the last collection (GODEBUG adaptivestackstart); between rows only
+// a few deep goroutines are left, and their mean would give the next row's
+// boids 4 KiB stacks instead of 2. A collection while n small goroutines
+// are parked brings the mean back down.
+func resetStackStart(n int) {
+	var wg sync.WaitGroup
+	release := make(chan struct{})
+	wg.Add(n)
+	for range n {
+		go park(&wg, release)
+	}
+	runtime.GC()
+	close(release)
+	wg.Wait()
 }
 
 func park(wg *sync.WaitGroup, release chan struct{}) {
