@@ -28,9 +28,25 @@ func Step(p *Params, self Boid, nbrs []Boid) Boid {
 	if n := len(nbrs); n > 0 {
 		var sep, ali, coh Vec
 		sd2 := p.SepDist * p.SepDist
+		// Space.Delta, spelled out: too big for the compiler to inline, and
+		// this is the rules' inner loop.
+		wrap := p.Edges == Wrap
+		hw, hh := p.W/2, p.H/2
 		for i := range nbrs {
 			o := &nbrs[i]
-			d := p.Delta(self.Pos, o.Pos)
+			d := o.Pos.Sub(self.Pos)
+			if wrap {
+				if d.X > hw {
+					d.X -= p.W
+				} else if d.X < -hw {
+					d.X += p.W
+				}
+				if d.Y > hh {
+					d.Y -= p.H
+				} else if d.Y < -hh {
+					d.Y += p.H
+				}
+			}
 			ali = ali.Add(o.Vel)
 			coh = coh.Add(d)
 			if d2 := d.Len2(); d2 < sd2 && d2 > 0 {
