@@ -242,6 +242,11 @@ func warmOverlay(t testing.TB, g *Game) {
 func TestOverlayAllocatesNothing(t *testing.T) {
 	h := newHarness(t, 200)
 	h.until("a second of tick stats", func(s *boids.Snapshot) bool { return s.Stats.Ticks > 0 })
+	// AllocsPerRun counts every goroutine's allocations, and the boids'
+	// buffer pool refills itself under the race detector (which drops pooled
+	// items on purpose): only the overlay must be working while it counts.
+	require.NoError(t, h.press(func(k *keys) { k.pause = true }))
+	h.until("pause", func(s *boids.Snapshot) bool { return s.Paused })
 	for i := range boids.Designs {
 		h.g.compare.add(&figures{strategy: boids.Designs[i].Name, boids: 200, procs: runtime.GOMAXPROCS(0), ticks: 1, steady: true})
 	}
