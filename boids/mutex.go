@@ -11,7 +11,7 @@ import (
 // It is simple and obviously safe, and every move serializes the flock.
 //
 // Contention is measured cheaply: TryLock first, and only when that fails
-// count the acquisition as contended and time the wait.
+// count the acquisition as contended; one such wait in waitEvery is timed.
 type Mutex struct {
 	mu   sync.RWMutex
 	grid Grid
@@ -23,6 +23,18 @@ type Mutex struct {
 type lockStats struct {
 	reads, writes, contended uint64
 	wait                     time.Duration
+}
+
+// waitEvery is how often a contended acquisition is timed. Two clock reads
+// per wait cost 6% of the flock's CPU at 8,000 boids, where most
+// acquisitions wait; timing one in four and counting it four times keeps
+// the figure for a quarter of that.
+const waitEvery = 4
+
+// contend counts a contended acquisition and says whether to time it.
+func (st *lockStats) contend() bool {
+	st.contended++
+	return st.contended%waitEvery == 0
 }
 
 // NewMutex returns the RWMutex design.
@@ -40,10 +52,13 @@ func (m *Mutex) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	st := &m.stats[id]
 	st.reads++
 	if !m.mu.TryRLock() {
-		st.contended++
-		t := time.Now()
-		m.mu.RLock()
-		st.wait += time.Since(t)
+		if st.contend() {
+			t := time.Now()
+			m.mu.RLock()
+			st.wait += waitEvery * time.Since(t)
+		} else {
+			m.mu.RLock()
+		}
 	}
 	self, buf := m.grid.Near(id, buf)
 	m.mu.RUnlock()
@@ -54,10 +69,13 @@ func (m *Mutex) Move(id int, b Boid) {
 	st := &m.stats[id]
 	st.writes++
 	if !m.mu.TryLock() {
-		st.contended++
-		t := time.Now()
-		m.mu.Lock()
-		st.wait += time.Since(t)
+		if st.contend() {
+			t := time.Now()
+			m.mu.Lock()
+			st.wait += waitEvery * time.Since(t)
+		} else {
+			m.mu.Lock()
+		}
 	}
 	m.grid.Set(id, b)
 	m.mu.Unlock()
