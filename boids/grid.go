@@ -157,11 +157,10 @@ func (g *Grid) take(run []Boid, p Vec, buf []Boid, near bool) []Boid {
 }
 
 // AppendWithin appends to buf the boids of run strictly within the view
-// radius of p, and is every strategy's inner loop. It spells out
-// Space.Delta, which is too big for the compiler to inline, with the same
-// arithmetic, so answers equal brute force to the last bit. About half the
-// candidates are in reach, too random for the branch predictor, so every
-// candidate is copied and the length grows by the sign bit of d²-r², which
+// radius of p, and is every strategy's inner loop. It computes Space.Delta
+// with the same arithmetic, inlined, so answers equal brute force to the
+// last bit. About half the candidates are in reach, too random for the
+// branch predictor, so every candidate is copied and the length grows by the sign bit of d²-r², which
 // is set exactly when d² < r² (float subtraction of finite unequal numbers
 // never rounds to zero). That needs room for every candidate, so when buf
 // lacks it the loop appends only the boids in reach instead: a buffer grows
@@ -188,22 +187,12 @@ func AppendWithin(sp *Space, p Vec, run []Boid, buf []Boid) []Boid {
 		}
 		return buf[:n]
 	}
-	w, h := sp.W, sp.H
-	hw, hh := w/2, h/2
+	hw, hh := sp.W/2, sp.H/2
 	for k := range run {
 		b := run[k]
 		out[n] = b
 		d := b.Pos.Sub(p)
-		if d.X > hw {
-			d.X -= w
-		} else if d.X < -hw {
-			d.X += w
-		}
-		if d.Y > hh {
-			d.Y -= h
-		} else if d.Y < -hh {
-			d.Y += h
-		}
+		d.X, d.Y = wrapAxis(d.X, sp.W, hw), wrapAxis(d.Y, sp.H, hh)
 		n += int(math.Float32bits(d.Len2()-r2) >> 31)
 	}
 	return buf[:n]

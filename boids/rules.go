@@ -5,17 +5,21 @@ package boids
 func (s *Space) Delta(a, b Vec) Vec {
 	d := b.Sub(a)
 	if s.Edges == Wrap {
-		hw, hh := s.W/2, s.H/2
-		if d.X > hw {
-			d.X -= s.W
-		} else if d.X < -hw {
-			d.X += s.W
-		}
-		if d.Y > hh {
-			d.Y -= s.H
-		} else if d.Y < -hh {
-			d.Y += s.H
-		}
+		d.X = wrapAxis(d.X, s.W, s.W/2)
+		d.Y = wrapAxis(d.Y, s.H, s.H/2)
+	}
+	return d
+}
+
+// wrapAxis folds a difference along one axis of a torus of the given size
+// into [-half, half], half being size/2. Delta is too big for the compiler to inline, so
+// the per-candidate loops (Step, AppendWithin) call this instead.
+func wrapAxis(d, size, half float32) float32 {
+	if d > half {
+		return d - size
+	}
+	if d < -half {
+		return d + size
 	}
 	return d
 }
@@ -28,24 +32,13 @@ func Step(p *Params, self Boid, nbrs []Boid) Boid {
 	if n := len(nbrs); n > 0 {
 		var sep, ali, coh Vec
 		sd2 := p.SepDist * p.SepDist
-		// Space.Delta, spelled out: too big for the compiler to inline, and
-		// this is the rules' inner loop.
 		wrap := p.Edges == Wrap
 		hw, hh := p.W/2, p.H/2
 		for i := range nbrs {
 			o := &nbrs[i]
 			d := o.Pos.Sub(self.Pos)
 			if wrap {
-				if d.X > hw {
-					d.X -= p.W
-				} else if d.X < -hw {
-					d.X += p.W
-				}
-				if d.Y > hh {
-					d.Y -= p.H
-				} else if d.Y < -hh {
-					d.Y += p.H
-				}
+				d.X, d.Y = wrapAxis(d.X, p.W, hw), wrapAxis(d.Y, p.H, hh)
 			}
 			ali = ali.Add(o.Vel)
 			coh = coh.Add(d)
