@@ -67,8 +67,6 @@ func TestChannelCounters(t *testing.T) {
 		f.Tick()
 	}
 	c := s.Counters()
-	assert.Equal(t, uint64(n*ticks), c.Reads, "one query per boid-tick")
-	assert.Equal(t, uint64(n*ticks), c.Writes, "one move per boid-tick")
 	assert.GreaterOrEqual(t, c.Messages, c.Reads+c.Writes+ticks, "queries, moves and a sync per tick")
 	assert.Equal(t, uint64(n), c.RTTSamples, "each boid times one query in 16")
 	assert.Positive(t, c.RoundTrip)

@@ -20,13 +20,15 @@ import (
 // tiny and walled worlds); Load and Read hand state over exactly; a hammer
 // of many goroutines × many ticks at GOMAXPROCS 1, 2 and 4 in which every
 // answer is a state some boid really had, nothing within reach is missed,
-// and after every tick the map equals what the boids wrote; and that a
-// flock run on the design flocks.
+// and after every tick the map equals what the boids wrote; that a design
+// which counts its costs counts one query and one move per boid-tick; and
+// that a flock run on the design flocks.
 func TestStrategy(t *testing.T, newStrategy func() Strategy) {
 	t.Run("BruteForce", func(t *testing.T) { testBruteForce(t, newStrategy) })
 	t.Run("Handover", func(t *testing.T) { testHandover(t, newStrategy) })
 	t.Run("Hammer", func(t *testing.T) { testHammer(t, newStrategy) })
 	t.Run("Flock", func(t *testing.T) { testFlock(t, newStrategy) })
+	t.Run("Counters", func(t *testing.T) { testCounters(t, newStrategy) })
 	t.Run("Flocks", func(t *testing.T) { testFlocks(t, newStrategy) })
 }
 
@@ -359,6 +361,30 @@ func testFlock(t *testing.T, newStrategy func() Strategy) {
 				}
 			})
 		}
+	}
+}
+
+// testCounters checks the figures the overlay and the bench read: one query
+// and one move per boid-tick, since the last Load.
+func testCounters(t *testing.T, newStrategy func() Strategy) {
+	s := newStrategy()
+	cs, ok := s.(Counting)
+	if !ok {
+		s.Close()
+		t.Skip("the design does not implement Counting")
+	}
+	const n, ticks = 200, 10
+	p := DefaultParams(480, 320)
+	f, err := NewFlock(p, RandomBoids(p, n, rand.New(rand.NewPCG(11, 12))), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Stop()
+	for range ticks {
+		f.Tick()
+	}
+	if c := cs.Counters(); c.Reads != n*ticks || c.Writes != n*ticks {
+		t.Fatalf("after %d ticks of %d boids Counters says %d queries and %d moves, want %d each", ticks, n, c.Reads, c.Writes, n*ticks)
 	}
 }
 
