@@ -11,10 +11,11 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/boids/boidstest"
 )
 
 func TestChannel(t *testing.T) {
-	boids.TestStrategy(t, func() boids.Strategy { return boids.NewChannel() })
+	boidstest.TestStrategy(t, func() boids.Strategy { return boids.NewChannel() })
 }
 
 func TestChannelCloseEndsOwner(t *testing.T) {

@@ -9,6 +9,6 @@
 // boid. A Sim runs a Flock on its own clock and publishes an immutable
 // Snapshot after every tick, for a renderer that must never wait.
 //
-// Every Strategy must pass TestStrategy, the conformance suite, under the
-// race detector.
+// Every Strategy must pass boidstest.TestStrategy, the conformance suite in
+// its own package, under the race detector.
 package boids

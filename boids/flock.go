@@ -59,6 +59,7 @@ func NewFlock(p Params, boids []Boid, s Strategy) (*Flock, error) {
 	if len(boids) > MaxBoids {
 		return nil, fmt.Errorf("%d boids: allowed 0..%d", len(boids), MaxBoids)
 	}
+	seal()
 	f := &Flock{params: p, strat: s}
 	s.Load(p.Space, boids)
 	f.grow(len(boids))

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/boids/boidstest"
 )
 
 func newFlock(t *testing.T, n int, s boids.Strategy) *boids.Flock {
@@ -76,18 +77,18 @@ func TestFlockResizeKeepsSurvivors(t *testing.T) {
 func TestFlockSwitchHandsStateOver(t *testing.T) {
 	f := newFlock(t, 300, boids.NewMutex())
 	defer f.Stop()
-	for i := range 3 * len(boids.Designs) {
+	for i := range 3 * len(boids.Designs()) {
 		f.Tick()
 		before := f.Boids(nil)
-		d := boids.Designs[i%len(boids.Designs)]
+		d := boids.Designs()[i%len(boids.Designs())]
 		f.SetStrategy(d.New())
 		require.Equal(t, before, f.Boids(nil), "switch to %s", d.Name)
-		require.NoError(t, boids.CheckMap(f.Strategy(), f.Params().Space, before), "switch to %s", d.Name)
+		require.NoError(t, boidstest.CheckMap(f.Strategy(), f.Params().Space, before), "switch to %s", d.Name)
 	}
 }
 
 func TestFlockSetParamsRebuildsMap(t *testing.T) {
-	for _, d := range boids.Designs {
+	for _, d := range boids.Designs() {
 		t.Run(d.Name, func(t *testing.T) {
 			f := newFlock(t, 300, d.New())
 			defer f.Stop()
@@ -95,7 +96,7 @@ func TestFlockSetParamsRebuildsMap(t *testing.T) {
 			p := f.Params()
 			p.Radius, p.W, p.H, p.Edges = 40, 200, 150, boids.Bounce
 			require.NoError(t, f.SetParams(p))
-			require.NoError(t, boids.CheckMap(f.Strategy(), p.Space, nil))
+			require.NoError(t, boidstest.CheckMap(f.Strategy(), p.Space, nil))
 			for _, b := range f.Boids(nil) {
 				require.True(t, b.Pos.X < p.W && b.Pos.Y < p.H, "boid outside the smaller world: %+v", b)
 			}
@@ -141,13 +142,13 @@ func TestSwitchStorm(t *testing.T) {
 					f.Tick()
 				}
 				before := f.Boids(nil)
-				d := boids.Designs[rng.IntN(len(boids.Designs))]
+				d := boids.Designs()[rng.IntN(len(boids.Designs()))]
 				f.SetStrategy(d.New())
 				require.Equal(t, before, f.Boids(nil), "switch %d to %s", i, d.Name)
 				f.Tick()
 				require.Len(t, f.Boids(nil), len(before))
 			}
-			require.NoError(t, boids.CheckMap(f.Strategy(), f.Params().Space, nil))
+			require.NoError(t, boidstest.CheckMap(f.Strategy(), f.Params().Space, nil))
 		})
 	}
 }

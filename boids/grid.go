@@ -25,7 +25,7 @@ func cellRoom(boids, cells int) int { return max(16, 4*boids/cells) }
 // Load replaces the grid's contents with boids; boid i gets id i. It reuses
 // the grid's memory when the geometry is unchanged.
 func (g *Grid) Load(sp Space, boids []Boid) {
-	cols, rows := cellsFor(sp.W, sp.Radius), cellsFor(sp.H, sp.Radius)
+	cols, rows := sp.Cells()
 	if g.sp != sp || len(g.cells) != cols*rows {
 		g.sp, g.cols, g.rows = sp, cols, rows
 		g.cw, g.ch = sp.W/float32(cols), sp.H/float32(rows)
@@ -54,6 +54,10 @@ func (g *Grid) add(id int, b Boid, c int) {
 	g.cells[c] = append(g.cells[c], b)
 	g.ids[c] = append(g.ids[c], int32(id))
 }
+
+// Cells is the grid's layout for the space: as many columns and rows as fit
+// cells at least the view radius wide, and at least one of each.
+func (sp Space) Cells() (cols, rows int) { return cellsFor(sp.W, sp.Radius), cellsFor(sp.H, sp.Radius) }
 
 func cellsFor(size, radius float32) int {
 	n := int(size / radius)

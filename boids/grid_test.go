@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/boids/boidstest"
 )
 
 // Moving boids around at random, across borders and wrapped edges, must
@@ -33,7 +34,7 @@ func TestGridStaysConsistentUnderMoves(t *testing.T) {
 				var self boids.Boid
 				self, buf = g.Near(id, buf[:0])
 				require.Equal(t, state[id], self)
-				require.True(t, boids.SameBoids(boids.BruteNeighbors(sp, state, id), buf), "boid %d", id)
+				require.True(t, boidstest.SameBoids(boidstest.BruteNeighbors(sp, state, id), buf), "boid %d", id)
 			}
 		})
 	}

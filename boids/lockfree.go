@@ -83,7 +83,7 @@ func (l *LockFree) Name() string { return "lockfree" }
 
 func (l *LockFree) Load(sp Space, boids []Boid) {
 	l.sp = sp
-	l.cols, l.rows = cellsFor(sp.W, sp.Radius), cellsFor(sp.H, sp.Radius)
+	l.cols, l.rows = sp.Cells()
 	l.cw, l.ch = sp.W/float32(l.cols), sp.H/float32(l.rows)
 	l.heads = resize(l.heads, l.cols*l.rows)
 	l.moved = resize(l.moved, len(boids))

@@ -12,11 +12,12 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/boids/boidstest"
 )
 
 func TestLockFree(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	boids.TestStrategy(t, func() boids.Strategy { return boids.NewLockFree() })
+	boidstest.TestStrategy(t, func() boids.Strategy { return boids.NewLockFree() })
 }
 
 func TestLockFreeCounters(t *testing.T) {
@@ -81,7 +82,7 @@ func TestLockFreeMovedTwice(t *testing.T) {
 	s.Move(1, start[1])
 	s.EndTick()
 	assert.Equal(t, []boids.Boid{last, start[1]}, s.Read(nil), "the last move wins")
-	require.NoError(t, boids.CheckMap(s, sp, nil))
+	require.NoError(t, boidstest.CheckMap(s, sp, nil))
 }
 
 // TestLockFreeNoAllocs checks that a steady tick and a Load of the same size

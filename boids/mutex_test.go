@@ -4,8 +4,9 @@ import (
 	"testing"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/boids/boidstest"
 )
 
 func TestMutex(t *testing.T) {
-	boids.TestStrategy(t, func() boids.Strategy { return boids.NewMutex() })
+	boidstest.TestStrategy(t, func() boids.Strategy { return boids.NewMutex() })
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/boids/boidstest"
 )
 
 func TestStepStaysFinite(t *testing.T) {
@@ -65,7 +66,7 @@ func TestDeltaWrapsAcrossEdges(t *testing.T) {
 func TestNoFlockingWithoutAlignmentAndCohesion(t *testing.T) {
 	p := boids.DefaultParams(480, 320)
 	p.Alignment, p.Cohesion = 0, 0
-	start, end := boids.MeanPolarization(p, 300, 400, 3, func() boids.Strategy { return boids.NewMutex() })
+	start, end := boidstest.MeanPolarization(p, 300, 400, 3, func() boids.Strategy { return boids.NewMutex() })
 	assert.Less(t, end, 0.25, "polarization rose from %.2f to %.2f with alignment and cohesion off", start, end)
 }
 

@@ -91,8 +91,8 @@ func TestSimCommands(t *testing.T) {
 	eventually(t, s, func(sn *boids.Snapshot) bool { return len(sn.Boids) == 300 }, "resize")
 
 	s.SetStrategy("nonsense")
-	s.SetStrategy(boids.Designs[len(boids.Designs)-1].Name)
-	eventually(t, s, func(sn *boids.Snapshot) bool { return sn.Strategy == boids.Designs[len(boids.Designs)-1].Name }, "switch")
+	s.SetStrategy(boids.Designs()[len(boids.Designs())-1].Name)
+	eventually(t, s, func(sn *boids.Snapshot) bool { return sn.Strategy == boids.Designs()[len(boids.Designs())-1].Name }, "switch")
 	require.Eventually(t, func() bool { return log.has(`strategy: unknown strategy "nonsense"`) }, timeout, tick)
 
 	before := s.Snapshot().Boids[0]
@@ -143,7 +143,7 @@ func TestSimCommandStorm(t *testing.T) {
 			for range 60 {
 				switch rng.IntN(6) {
 				case 0:
-					s.SetStrategy(boids.Designs[rng.IntN(len(boids.Designs))].Name)
+					s.SetStrategy(boids.Designs()[rng.IntN(len(boids.Designs()))].Name)
 				case 1:
 					s.SetBoids(1 + rng.IntN(500))
 				case 2:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -63,24 +64,57 @@ type Design struct {
 	New  func() Strategy
 }
 
-// Designs lists the built-in synchronization designs in key order (1, 2, 3).
-var Designs = []Design{
+// registry holds the designs in key order (1, 2, 3, then the registered
+// ones). It is unexported so that nobody can change it behind a running
+// flock: readers get copies, and Register refuses once a flock has started.
+var registry = struct {
+	sync.Mutex
+	designs []Design
+	sealed  bool // a flock has started: the list is final
+}{designs: []Design{
 	{"mutex", func() Strategy { return NewMutex() }},
 	{"channel", func() Strategy { return NewChannel() }},
 	{"lockfree", func() Strategy { return NewLockFree() }},
+}}
+
+// Designs returns a copy of the designs, built-in ones first, in key order.
+func Designs() []Design {
+	registry.Lock()
+	defer registry.Unlock()
+	return slices.Clone(registry.designs)
 }
 
 // Register adds a design, so that programs built on this package (the
-// workshop's) can offer their own next to the built-in ones. Call it from
-// init or main, before any flock starts.
-func Register(d Design) {
-	Designs = append(Designs, d)
+// workshop's) can offer their own next to the built-in ones. It is an error
+// once any flock has started, or when a design already has d's name.
+func Register(d Design) error {
+	registry.Lock()
+	defer registry.Unlock()
+	switch {
+	case registry.sealed:
+		return fmt.Errorf("register %q: a flock has already started; register designs before", d.Name)
+	case d.Name == "" || d.New == nil:
+		return fmt.Errorf("register: a design needs a name and a constructor")
+	case slices.ContainsFunc(registry.designs, func(o Design) bool { return o.Name == d.Name }):
+		return fmt.Errorf("a design is already called %q (designs: %s)", d.Name, strings.Join(namesOf(registry.designs), ", "))
+	}
+	registry.designs = append(registry.designs, d)
+	return nil
+}
+
+// seal makes the list final; NewFlock calls it.
+func seal() {
+	registry.Lock()
+	registry.sealed = true
+	registry.Unlock()
 }
 
 // DesignNames lists the valid strategy names, for help texts and errors.
-func DesignNames() []string {
-	names := make([]string, len(Designs))
-	for i, d := range Designs {
+func DesignNames() []string { return namesOf(Designs()) }
+
+func namesOf(ds []Design) []string {
+	names := make([]string, len(ds))
+	for i, d := range ds {
 		names[i] = d.Name
 	}
 	return names
@@ -88,11 +122,12 @@ func DesignNames() []string {
 
 // NewStrategy makes the design called name.
 func NewStrategy(name string) (Strategy, error) {
-	i := slices.IndexFunc(Designs, func(d Design) bool { return d.Name == strings.ToLower(name) })
+	ds := Designs()
+	i := slices.IndexFunc(ds, func(d Design) bool { return d.Name == strings.ToLower(name) })
 	if i < 0 {
-		return nil, fmt.Errorf("unknown strategy %q: allowed %s", name, strings.Join(DesignNames(), ", "))
+		return nil, fmt.Errorf("unknown strategy %q: allowed %s", name, strings.Join(namesOf(ds), ", "))
 	}
-	return Designs[i].New(), nil
+	return ds[i].New(), nil
 }
 
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -133,7 +133,7 @@ func TestParseHelp(t *testing.T) {
 // flags not given keep them, and -h shows them under the command's name.
 func TestParseOtherDefaults(t *testing.T) {
 	def := given()
-	def.Strategy, def.Procs, def.Cycle, def.Overlay = boids.Designs[len(boids.Designs)-1].Name, 1, 5*time.Second, false
+	def.Strategy, def.Procs, def.Cycle, def.Overlay = boids.DesignNames()[len(boids.DesignNames())-1], 1, 5*time.Second, false
 	got, err := Parse("go run .", []string{"-boids", "500"}, io.Discard, def)
 	require.NoError(t, err)
 	want := def

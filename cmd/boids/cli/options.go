@@ -47,7 +47,7 @@ type Options struct {
 func Defaults() Options {
 	return Options{
 		Boids:    2000,
-		Strategy: boids.Designs[0].Name,
+		Strategy: boids.Designs()[0].Name,
 		TPS:      60,
 		Width:    1280,
 		Height:   720,

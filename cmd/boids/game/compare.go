@@ -12,7 +12,8 @@ import (
 // it afresh, and it says why.
 type comparison struct {
 	boids, procs int
-	rows         []figures // by index in boids.Designs
+	designs      []boids.Design // fixed once the sim has started
+	rows         []figures      // by index in designs
 	have         []bool
 	reset        string // why the table was last emptied, for the overlay
 }
@@ -23,13 +24,13 @@ func (c *comparison) add(f *figures) {
 	if !f.steady || f.paused || f.ticks == 0 {
 		return
 	}
-	i := designIndex(f.strategy)
+	i := designIndex(c.designs, f.strategy)
 	if i < 0 {
 		return
 	}
-	if len(c.rows) != len(boids.Designs) {
-		c.rows = make([]figures, len(boids.Designs))
-		c.have = make([]bool, len(boids.Designs))
+	if len(c.rows) != len(c.designs) {
+		c.rows = make([]figures, len(c.designs))
+		c.have = make([]bool, len(c.designs))
 	}
 	if f.boids != c.boids || f.procs != c.procs {
 		if c.boids != 0 {

@@ -31,6 +31,8 @@ type Game struct {
 	log  *logger
 	snap *boids.Snapshot
 
+	designs []boids.Design // the registry's, fixed once the sim has started
+
 	// The game's own record of what it asked the Sim for, so that keys
 	// pressed faster than the Sim publishes still act on the right state.
 	strategy int
@@ -166,13 +168,16 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 		return nil, err
 	}
 	snap := sim.Snapshot()
+	designs := boids.Designs()
 	return &Game{
+		designs:      designs,
+		compare:      comparison{designs: designs},
 		opts:         opts,
 		sim:          sim,
 		in:           in,
 		log:          log,
 		snap:         snap,
-		strategy:     max(0, designIndex(opts.Strategy)),
+		strategy:     max(0, designIndex(designs, opts.Strategy)),
 		params:       snap.Params,
 		loggedParams: snap.Params,
 		tps:          snap.TPS,
@@ -188,8 +193,8 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 	}, nil
 }
 
-func designIndex(name string) int {
-	for i, d := range boids.Designs {
+func designIndex(designs []boids.Design, name string) int {
+	for i, d := range designs {
 		if strings.EqualFold(d.Name, name) {
 			return i
 		}
@@ -272,14 +277,14 @@ func (g *Game) handleKeys() {
 		g.reset()
 	}
 	if in.NextStrategyPressed() {
-		g.selectStrategy((g.strategy + 1) % len(boids.Designs))
+		g.selectStrategy((g.strategy + 1) % len(g.designs))
 	}
 	if i := in.StrategyKey(); i >= 0 {
-		if i < len(boids.Designs) {
+		if i < len(g.designs) {
 			g.selectStrategy(i)
 		} else {
 			g.log.printf("strategy: no design on key %d (keys 1..%d: %s)",
-				i+1, len(boids.Designs), strings.Join(boids.DesignNames(), ", "))
+				i+1, len(g.designs), strings.Join(boids.DesignNames(), ", "))
 		}
 	}
 	if in.ScreenshotPressed() && g.shot == nil {
@@ -310,7 +315,7 @@ func (g *Game) cycle(now time.Time) {
 	}
 	if now.Sub(g.switched) >= g.opts.Cycle {
 		g.switched = now
-		g.selectStrategy((g.strategy + 1) % len(boids.Designs))
+		g.selectStrategy((g.strategy + 1) % len(g.designs))
 	}
 }
 
@@ -447,11 +452,11 @@ func (g *Game) view() view {
 func (g *Game) selectStrategy(i int) {
 	if i == g.strategy {
 		g.log.printf("strategy: %s already in use (designs: %s)",
-			boids.Designs[i].Name, strings.Join(boids.DesignNames(), ", "))
+			g.designs[i].Name, strings.Join(boids.DesignNames(), ", "))
 		return
 	}
 	g.strategy = i
-	g.sim.SetStrategy(boids.Designs[i].Name)
+	g.sim.SetStrategy(g.designs[i].Name)
 }
 
 // finished says whether -frames (and its screenshot, if any) are done.

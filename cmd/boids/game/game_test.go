@@ -319,7 +319,7 @@ func TestCycleSwitchesDesigns(t *testing.T) {
 	h.g.cycle(t0.Add(500 * time.Millisecond))
 	assert.Equal(t, 0, h.g.strategy)
 	h.g.cycle(t0.Add(time.Second))
-	assert.Equal(t, 1%len(boids.Designs), h.g.strategy)
+	assert.Equal(t, 1%len(h.g.designs), h.g.strategy)
 }
 
 func TestToggleKeys(t *testing.T) {

@@ -136,7 +136,7 @@ func (o *overlay) table(c *comparison) {
 	p := &o.text
 	l := p.heading("COMPARE").col(9)
 	if c.boids == 0 {
-		l.s("run each design (keys 1..").i(int64(len(boids.Designs))).s(") for 2 s")
+		l.s("run each design (keys 1..").i(int64(len(c.designs))).s(") for 2 s")
 		return
 	}
 	l.i(int64(c.boids)).s(" boids, GOMAXPROCS ").i(int64(c.procs))
@@ -144,7 +144,7 @@ func (o *overlay) table(c *comparison) {
 		l.s("  (").s(c.reset).s(")")
 	}
 	p.add(dimColour).col(2).s("design").col(11).s("ticks/s").col(21).s("tick p99").col(32).s("frame p99").col(44).s("contention")
-	for i, d := range boids.Designs {
+	for i, d := range c.designs {
 		l := p.add(textColour).col(2).s(d.Name)
 		if i >= len(c.have) || !c.have[i] {
 			l.col(11).s("-").col(44).s("press ").i(int64(i + 1))

@@ -126,7 +126,7 @@ func TestKindOfRegisteredDesigns(t *testing.T) {
 }
 
 func TestComparisonKeepsSteadyRowsAndResets(t *testing.T) {
-	var c comparison
+	c := comparison{designs: boids.Designs()}
 	f := figures{strategy: "mutex", boids: 5000, procs: 2, ticks: 60, tps: 60, steady: true}
 	c.add(&figures{strategy: "mutex", boids: 5000, procs: 2, ticks: 60})
 	assert.Zero(t, c.boids, "an unsteady window is not kept")
@@ -134,7 +134,7 @@ func TestComparisonKeepsSteadyRowsAndResets(t *testing.T) {
 	lf := f
 	lf.strategy, lf.tps = "lockfree", 120
 	c.add(&lf)
-	mutex, lockfree := designIndex("mutex"), designIndex("lockfree")
+	mutex, lockfree := designIndex(boids.Designs(), "mutex"), designIndex(boids.Designs(), "lockfree")
 	require.True(t, c.have[mutex])
 	require.True(t, c.have[lockfree])
 	assert.InDelta(t, 120, c.rows[lockfree].tps, 0)
@@ -247,8 +247,8 @@ func TestOverlayAllocatesNothing(t *testing.T) {
 	// items on purpose): only the overlay must be working while it counts.
 	require.NoError(t, h.press(func(k *keys) { k.pause = true }))
 	h.until("pause", func(s *boids.Snapshot) bool { return s.Paused })
-	for i := range boids.Designs {
-		h.g.compare.add(&figures{strategy: boids.Designs[i].Name, boids: 200, procs: runtime.GOMAXPROCS(0), ticks: 1, steady: true})
+	for _, d := range h.g.designs {
+		h.g.compare.add(&figures{strategy: d.Name, boids: 200, procs: runtime.GOMAXPROCS(0), ticks: 1, steady: true})
 	}
 	warmOverlay(t, h.g)
 	assert.Greater(t, len(h.g.overlay.q.vs), 4*500, "text and graph laid out")

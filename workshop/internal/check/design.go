@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/boids/boidstest"
 	"go.uber.org/goleak"
 )
 
@@ -18,7 +19,7 @@ import (
 // timeouts are longer (20 s) and cannot end a flock whose boids are stuck.
 const Stall = 5 * time.Second
 
-// Design runs the conformance suite (boids.TestStrategy) on the design
+// Design runs the conformance suite (boidstest.TestStrategy) on the design
 // newStrategy makes. The design is wrapped so that a panic in any of its
 // methods, or a deadlock, ends the run at once with a verdict naming it;
 // after the suite, goleak checks that Close ended the design's goroutines.
@@ -26,7 +27,7 @@ func Design(t *testing.T, ex Exercise, newStrategy func() boids.Strategy) {
 	NeedRace(t)
 	w := &watch{ex: ex, stop: make(chan struct{}), done: make(chan struct{})}
 	go w.run()
-	boids.TestStrategy(t, func() boids.Strategy { return guarded{newStrategy(), w} })
+	boidstest.TestStrategy(t, func() boids.Strategy { return guarded{newStrategy(), w} })
 	close(w.stop)
 	<-w.done
 	if t.Failed() {

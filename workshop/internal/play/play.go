@@ -9,8 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/boids-project/boids/boids"
@@ -19,10 +17,9 @@ import (
 
 // register adds d to the designs, unless a design already has its name.
 func register(d boids.Design) {
-	if slices.Contains(boids.DesignNames(), d.Name) {
-		exit(2, fmt.Errorf("a design is already called %q (designs: %s)", d.Name, strings.Join(boids.DesignNames(), ", ")))
+	if err := boids.Register(d); err != nil {
+		exit(2, err)
 	}
-	boids.Register(d)
 }
 
 // options registers d and parses the command line, d being the design to

@@ -1,4 +1,8 @@
-package boids
+// Package boidstest is the conformance suite for boids.Strategy designs, in
+// its own package (as testing/fstest is) so that the programs built on the
+// core never link the testing package. Every built-in design's tests and the
+// workshop's checkers run it.
+package boidstest
 
 import (
 	"fmt"
@@ -9,9 +13,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/boids-project/boids/boids"
 )
 
-// TestStrategy is the conformance suite every Strategy must pass. Call it
+// TestStrategy is the conformance suite every boids.Strategy must pass. Call it
 // from a test with a constructor for the design; run it with -race. The
 // workshop's checkers run it on the participants' designs.
 //
@@ -23,7 +29,7 @@ import (
 // and after every tick the map equals what the boids wrote; that a design
 // which counts its costs counts one query and one move per boid-tick; and
 // that a flock run on the design flocks.
-func TestStrategy(t *testing.T, newStrategy func() Strategy) {
+func TestStrategy(t *testing.T, newStrategy func() boids.Strategy) {
 	t.Run("BruteForce", func(t *testing.T) { testBruteForce(t, newStrategy) })
 	t.Run("Handover", func(t *testing.T) { testHandover(t, newStrategy) })
 	t.Run("Hammer", func(t *testing.T) { testHammer(t, newStrategy) })
@@ -34,11 +40,11 @@ func TestStrategy(t *testing.T, newStrategy func() Strategy) {
 
 // BruteNeighbors returns every boid strictly within the view radius of boid
 // id, itself excluded, by checking all of them.
-func BruteNeighbors(sp Space, boids []Boid, id int) []Boid {
-	var out []Boid
+func BruteNeighbors(sp boids.Space, bs []boids.Boid, id int) []boids.Boid {
+	var out []boids.Boid
 	r2 := sp.Radius * sp.Radius
-	for j, b := range boids {
-		if j != id && sp.Delta(boids[id].Pos, b.Pos).Len2() < r2 {
+	for j, b := range bs {
+		if j != id && sp.Delta(bs[id].Pos, b.Pos).Len2() < r2 {
 			out = append(out, b)
 		}
 	}
@@ -46,7 +52,7 @@ func BruteNeighbors(sp Space, boids []Boid, id int) []Boid {
 }
 
 // SameBoids reports whether a and b hold the same boids in any order.
-func SameBoids(a, b []Boid) bool {
+func SameBoids(a, b []boids.Boid) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -56,7 +62,7 @@ func SameBoids(a, b []Boid) bool {
 	return slices.Equal(a, b)
 }
 
-func cmpBoid(a, b Boid) int {
+func cmpBoid(a, b boids.Boid) int {
 	for _, d := range [4]float32{a.Pos.X - b.Pos.X, a.Pos.Y - b.Pos.Y, a.Vel.X - b.Vel.X, a.Vel.Y - b.Vel.Y} {
 		if d < 0 {
 			return -1
@@ -71,7 +77,7 @@ func cmpBoid(a, b Boid) int {
 // CheckMap compares every boid's neighbour query with brute force on the
 // state s reports, and the state with want when want is not nil. It is for
 // use between ticks.
-func CheckMap(s Strategy, sp Space, want []Boid) error {
+func CheckMap(s boids.Strategy, sp boids.Space, want []boids.Boid) error {
 	got := s.Read(nil)
 	if want != nil {
 		if len(got) != len(want) {
@@ -83,9 +89,9 @@ func CheckMap(s Strategy, sp Space, want []Boid) error {
 			}
 		}
 	}
-	var buf []Boid
+	var buf []boids.Boid
 	for id := range got {
-		var self Boid
+		var self boids.Boid
 		self, buf = s.Neighbors(id, buf[:0])
 		if self != got[id] {
 			return fmt.Errorf("Neighbors(%d) says the boid is %+v, Read says %+v", id, self, got[id])
@@ -98,50 +104,50 @@ func CheckMap(s Strategy, sp Space, want []Boid) error {
 	return nil
 }
 
-func testBruteForce(t *testing.T, newStrategy func() Strategy) {
+func testBruteForce(t *testing.T, newStrategy func() boids.Strategy) {
 	cases := []struct {
-		name  string
-		sp    Space
-		boids func(sp Space, rng *rand.Rand) []Boid
+		name string
+		sp   boids.Space
+		bs   func(sp boids.Space, rng *rand.Rand) []boids.Boid
 	}{
-		{"random", Space{640, 360, 28, Wrap}, scatter(400)},
-		{"dense", Space{200, 120, 28, Wrap}, scatter(500)},
-		{"walls", Space{640, 360, 28, Bounce}, scatter(400)},
-		{"wrap-edges", Space{640, 360, 28, Wrap}, nearEdges(300)},
-		{"wall-edges", Space{640, 360, 28, Bounce}, nearEdges(300)},
-		{"cell-borders", Space{560, 280, 28, Wrap}, onBorders(300)},
-		{"tiny-world", Space{64, 64, 40, Wrap}, scatter(60)},
-		{"two-cells", Space{100, 64, 40, Wrap}, scatter(60)},
-		{"same-point", Space{640, 360, 28, Wrap}, samePoint(20)},
-		{"lone", Space{640, 360, 28, Wrap}, scatter(1)},
-		{"empty", Space{640, 360, 28, Wrap}, scatter(0)},
+		{"random", boids.Space{W: 640, H: 360, Radius: 28, Edges: boids.Wrap}, scatter(400)},
+		{"dense", boids.Space{W: 200, H: 120, Radius: 28, Edges: boids.Wrap}, scatter(500)},
+		{"walls", boids.Space{W: 640, H: 360, Radius: 28, Edges: boids.Bounce}, scatter(400)},
+		{"wrap-edges", boids.Space{W: 640, H: 360, Radius: 28, Edges: boids.Wrap}, nearEdges(300)},
+		{"wall-edges", boids.Space{W: 640, H: 360, Radius: 28, Edges: boids.Bounce}, nearEdges(300)},
+		{"cell-borders", boids.Space{W: 560, H: 280, Radius: 28, Edges: boids.Wrap}, onBorders(300)},
+		{"tiny-world", boids.Space{W: 64, H: 64, Radius: 40, Edges: boids.Wrap}, scatter(60)},
+		{"two-cells", boids.Space{W: 100, H: 64, Radius: 40, Edges: boids.Wrap}, scatter(60)},
+		{"same-point", boids.Space{W: 640, H: 360, Radius: 28, Edges: boids.Wrap}, samePoint(20)},
+		{"lone", boids.Space{W: 640, H: 360, Radius: 28, Edges: boids.Wrap}, scatter(1)},
+		{"empty", boids.Space{W: 640, H: 360, Radius: 28, Edges: boids.Wrap}, scatter(0)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			boids := c.boids(c.sp, rand.New(rand.NewPCG(1, 2)))
+			bs := c.bs(c.sp, rand.New(rand.NewPCG(1, 2)))
 			s := newStrategy()
 			defer s.Close()
-			s.Load(c.sp, boids)
+			s.Load(c.sp, bs)
 			s.EndTick()
-			if err := CheckMap(s, c.sp, boids); err != nil {
+			if err := CheckMap(s, c.sp, bs); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
 }
 
-func scatter(n int) func(Space, *rand.Rand) []Boid {
-	return func(sp Space, rng *rand.Rand) []Boid {
-		out := make([]Boid, n)
+func scatter(n int) func(boids.Space, *rand.Rand) []boids.Boid {
+	return func(sp boids.Space, rng *rand.Rand) []boids.Boid {
+		out := make([]boids.Boid, n)
 		for i := range out {
-			out[i] = Boid{Vec{rng.Float32() * sp.W, rng.Float32() * sp.H}, Vec{rng.Float32() - .5, rng.Float32() - .5}}
+			out[i] = boids.Boid{Pos: boids.Vec{X: rng.Float32() * sp.W, Y: rng.Float32() * sp.H}, Vel: boids.Vec{X: rng.Float32() - .5, Y: rng.Float32() - .5}}
 		}
 		return out
 	}
 }
 
-func nearEdges(n int) func(Space, *rand.Rand) []Boid {
-	return func(sp Space, rng *rand.Rand) []Boid {
+func nearEdges(n int) func(boids.Space, *rand.Rand) []boids.Boid {
+	return func(sp boids.Space, rng *rand.Rand) []boids.Boid {
 		out := scatter(n)(sp, rng)
 		for i := range out {
 			e := rng.Float32() * sp.Radius
@@ -160,10 +166,10 @@ func nearEdges(n int) func(Space, *rand.Rand) []Boid {
 	}
 }
 
-func onBorders(n int) func(Space, *rand.Rand) []Boid {
-	return func(sp Space, rng *rand.Rand) []Boid {
+func onBorders(n int) func(boids.Space, *rand.Rand) []boids.Boid {
+	return func(sp boids.Space, rng *rand.Rand) []boids.Boid {
 		out := scatter(n)(sp, rng)
-		cols, rows := cellsFor(sp.W, sp.Radius), cellsFor(sp.H, sp.Radius)
+		cols, rows := sp.Cells()
 		cw, ch := sp.W/float32(cols), sp.H/float32(rows)
 		for i := range out {
 			out[i].Pos.X = float32(rng.IntN(cols)) * cw
@@ -175,38 +181,38 @@ func onBorders(n int) func(Space, *rand.Rand) []Boid {
 	}
 }
 
-func samePoint(n int) func(Space, *rand.Rand) []Boid {
-	return func(sp Space, rng *rand.Rand) []Boid {
-		out := make([]Boid, n)
+func samePoint(n int) func(boids.Space, *rand.Rand) []boids.Boid {
+	return func(sp boids.Space, rng *rand.Rand) []boids.Boid {
+		out := make([]boids.Boid, n)
 		for i := range out {
-			out[i] = Boid{Vec{sp.W / 2, sp.H / 2}, Vec{float32(i), 0}}
+			out[i] = boids.Boid{Pos: boids.Vec{X: sp.W / 2, Y: sp.H / 2}, Vel: boids.Vec{X: float32(i), Y: 0}}
 		}
 		return out
 	}
 }
 
-func testHandover(t *testing.T, newStrategy func() Strategy) {
-	sp := Space{640, 360, 28, Wrap}
+func testHandover(t *testing.T, newStrategy func() boids.Strategy) {
+	sp := boids.Space{W: 640, H: 360, Radius: 28, Edges: boids.Wrap}
 	rng := rand.New(rand.NewPCG(3, 4))
 	s := newStrategy()
 	defer s.Close()
 	for _, n := range []int{300, 0, 50, 300} {
-		boids := scatter(n)(sp, rng)
-		s.Load(sp, boids)
+		bs := scatter(n)(sp, rng)
+		s.Load(sp, bs)
 		s.EndTick()
-		if got := s.Read(nil); !slices.Equal(got, boids) && (len(got) > 0 || len(boids) > 0) {
+		if got := s.Read(nil); !slices.Equal(got, bs) && (len(got) > 0 || len(bs) > 0) {
 			t.Fatalf("after Load of %d boids, Read returned %d boids that differ from them", n, len(got))
 		}
 	}
-	prefix := []Boid{{Pos: Vec{1, 2}}}
+	prefix := []boids.Boid{{Pos: boids.Vec{X: 1, Y: 2}}}
 	if got := s.Read(prefix); len(got) != 301 || got[0] != prefix[0] {
 		t.Fatalf("Read must append to dst: got %d boids, first %+v", len(got), got[0])
 	}
 }
 
-func testHammer(t *testing.T, newStrategy func() Strategy) {
+func testHammer(t *testing.T, newStrategy func() boids.Strategy) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(-1))
-	sp := Space{420, 280, 28, Wrap}
+	sp := boids.Space{W: 420, H: 280, Radius: 28, Edges: boids.Wrap}
 	n, rounds := 250, 40
 	if testing.Short() {
 		n, rounds = 120, 15
@@ -225,26 +231,26 @@ func testHammer(t *testing.T, newStrategy func() Strategy) {
 // moves in a straight line, far enough per round to change cells often. A
 // boid's velocity carries its id and round, so every answer can be traced
 // to the write it came from.
-func hammerStates(sp Space, base []Vec, r int) []Boid {
-	out := make([]Boid, len(base))
+func hammerStates(sp boids.Space, base []boids.Vec, r int) []boids.Boid {
+	out := make([]boids.Boid, len(base))
 	for id := range out {
-		step := Vec{float32(id%7) * 3.1, float32(id%5) * 4.3}
+		step := boids.Vec{X: float32(id%7) * 3.1, Y: float32(id%5) * 4.3}
 		p := base[id].Add(step.Scale(float32(r)))
 		p.X = float32(math.Mod(float64(p.X), float64(sp.W)))
 		p.Y = float32(math.Mod(float64(p.Y), float64(sp.H)))
-		out[id] = Boid{Pos: p, Vel: Vec{float32(id), float32(r)}}
+		out[id] = boids.Boid{Pos: p, Vel: boids.Vec{X: float32(id), Y: float32(r)}}
 	}
 	return out
 }
 
-func hammer(t *testing.T, s Strategy, sp Space, n, rounds, workers int) {
+func hammer(t *testing.T, s boids.Strategy, sp boids.Space, n, rounds, workers int) {
 	defer s.Close()
 	rng := rand.New(rand.NewPCG(5, 6))
-	base := make([]Vec, n)
+	base := make([]boids.Vec, n)
 	for i := range base {
-		base[i] = Vec{rng.Float32() * sp.W, rng.Float32() * sp.H}
+		base[i] = boids.Vec{X: rng.Float32() * sp.W, Y: rng.Float32() * sp.H}
 	}
-	states := [][]Boid{hammerStates(sp, base, 0)}
+	states := [][]boids.Boid{hammerStates(sp, base, 0)}
 	s.Load(sp, states[0])
 	s.EndTick()
 	errs := make(chan error, workers)
@@ -253,7 +259,7 @@ func hammer(t *testing.T, s Strategy, sp Space, n, rounds, workers int) {
 		var wg sync.WaitGroup
 		for w := range workers {
 			wg.Go(func() {
-				var buf []Boid
+				var buf []boids.Boid
 				for id := w; id < n; id += workers {
 					if err := hammerOne(s, sp, states, id, r, &buf); err != nil {
 						errs <- err
@@ -280,7 +286,7 @@ func hammer(t *testing.T, s Strategy, sp Space, n, rounds, workers int) {
 // hammerOne plays boid id's part of round r: every neighbour it is told
 // about must be a state that boid had before or after this round, within
 // reach, and every boid within reach both before and after must be there.
-func hammerOne(s Strategy, sp Space, states [][]Boid, id, r int, buf *[]Boid) error {
+func hammerOne(s boids.Strategy, sp boids.Space, states [][]boids.Boid, id, r int, buf *[]boids.Boid) error {
 	before, after := states[r], states[r+1]
 	self, nbrs := s.Neighbors(id, (*buf)[:0])
 	*buf = nbrs
@@ -325,19 +331,19 @@ func waitFor(wg *sync.WaitGroup, d time.Duration) bool {
 
 // testFlock runs the real goroutine-per-boid flock on the design and checks
 // the map against the flock's state between ticks.
-func testFlock(t *testing.T, newStrategy func() Strategy) {
+func testFlock(t *testing.T, newStrategy func() boids.Strategy) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(-1))
 	n, ticks := 400, 200
 	if testing.Short() {
 		n, ticks = 200, 60
 	}
 	for _, procs := range []int{1, 2} {
-		for _, edges := range []Edges{Wrap, Bounce} {
+		for _, edges := range []boids.Edges{boids.Wrap, boids.Bounce} {
 			t.Run(fmt.Sprintf("procs=%d/%s", procs, edges), func(t *testing.T) {
 				runtime.GOMAXPROCS(procs)
-				p := DefaultParams(480, 320)
+				p := boids.DefaultParams(480, 320)
 				p.Edges = edges
-				f, err := NewFlock(p, RandomBoids(p, n, rand.New(rand.NewPCG(7, 8))), newStrategy())
+				f, err := boids.NewFlock(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(7, 8))), newStrategy())
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -349,8 +355,8 @@ func testFlock(t *testing.T, newStrategy func() Strategy) {
 					if tick%20 != 19 {
 						continue
 					}
-					boids := f.Boids(nil)
-					for i, b := range boids {
+					bs := f.Boids(nil)
+					for i, b := range bs {
 						if !b.Pos.Finite() || !b.Vel.Finite() || b.Pos.X < 0 || b.Pos.X >= p.W || b.Pos.Y < 0 || b.Pos.Y >= p.H {
 							t.Fatalf("tick %d: boid %d left the world or is not finite: %+v", tick, i, b)
 						}
@@ -366,16 +372,16 @@ func testFlock(t *testing.T, newStrategy func() Strategy) {
 
 // testCounters checks the figures the overlay and the bench read: one query
 // and one move per boid-tick, since the last Load.
-func testCounters(t *testing.T, newStrategy func() Strategy) {
+func testCounters(t *testing.T, newStrategy func() boids.Strategy) {
 	s := newStrategy()
-	cs, ok := s.(Counting)
+	cs, ok := s.(boids.Counting)
 	if !ok {
 		s.Close()
-		t.Skip("the design does not implement Counting")
+		t.Skip("the design does not implement boids.Counting")
 	}
 	const n, ticks = 200, 10
-	p := DefaultParams(480, 320)
-	f, err := NewFlock(p, RandomBoids(p, n, rand.New(rand.NewPCG(11, 12))), s)
+	p := boids.DefaultParams(480, 320)
+	f, err := boids.NewFlock(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(11, 12))), s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +394,7 @@ func testCounters(t *testing.T, newStrategy func() Strategy) {
 	}
 }
 
-func tickWithin(f *Flock, d time.Duration) bool {
+func tickWithin(f *boids.Flock, d time.Duration) bool {
 	done := make(chan struct{})
 	go func() { f.Tick(); close(done) }()
 	select {
@@ -399,34 +405,14 @@ func tickWithin(f *Flock, d time.Duration) bool {
 	}
 }
 
-// Polarization is the flock's order parameter: the length of the mean unit
-// heading, 1 when all boids fly the same way, near 0 when headings are random.
-func Polarization(boids []Boid) float64 {
-	var sx, sy float64
-	n := 0
-	for _, b := range boids {
-		l := float64(b.Vel.Len())
-		if l == 0 {
-			continue
-		}
-		sx += float64(b.Vel.X) / l
-		sy += float64(b.Vel.Y) / l
-		n++
-	}
-	if n == 0 {
-		return 0
-	}
-	return math.Hypot(sx, sy) / float64(n)
-}
-
 // testFlocks checks that the design's flock orders itself from a random
 // start. Two flocks that meet head-on can stay apart for a while, and
 // designs in which every boid sees the previous tick's states (lockfree)
 // order more slowly than those that see some of this tick's moves, so the
 // figure is the mean over a few starts.
-func testFlocks(t *testing.T, newStrategy func() Strategy) {
+func testFlocks(t *testing.T, newStrategy func() boids.Strategy) {
 	const seeds, ticks = 3, 500
-	start, end := MeanPolarization(DefaultParams(480, 320), 300, ticks, seeds, newStrategy)
+	start, end := MeanPolarization(boids.DefaultParams(480, 320), 300, ticks, seeds, newStrategy)
 	if end < 0.5 || end < start+0.35 {
 		t.Fatalf("the flock did not order itself: mean polarization over %d starts %.2f at the start, %.2f after %d ticks (want at least 0.5)", seeds, start, end, ticks)
 	}
@@ -434,17 +420,17 @@ func testFlocks(t *testing.T, newStrategy func() Strategy) {
 
 // MeanPolarization runs flocks of n boids from seeds random starts for
 // ticks ticks each, and returns their mean polarization before and after.
-func MeanPolarization(p Params, n, ticks, seeds int, newStrategy func() Strategy) (start, end float64) {
+func MeanPolarization(p boids.Params, n, ticks, seeds int, newStrategy func() boids.Strategy) (start, end float64) {
 	for seed := range seeds {
-		f, err := NewFlock(p, RandomBoids(p, n, rand.New(rand.NewPCG(uint64(seed), 10))), newStrategy())
+		f, err := boids.NewFlock(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(uint64(seed), 10))), newStrategy())
 		if err != nil {
 			panic(err)
 		}
-		start += Polarization(f.Boids(nil)) / float64(seeds)
+		start += boids.Polarization(f.Boids(nil)) / float64(seeds)
 		for range ticks {
 			f.Tick()
 		}
-		end += Polarization(f.Boids(nil)) / float64(seeds)
+		end += boids.Polarization(f.Boids(nil)) / float64(seeds)
 		f.Stop()
 	}
 	return start, end
