@@ -45,7 +45,10 @@ deps-test:
 run: deps
 	$(GO) run ./cmd/boids $(ARGS)
 
+# test fails first when go.mod or go.sum is not what `go mod tidy` would
+# write: -diff prints the change and exits non-zero.
 test: deps-test
+	$(GO) mod tidy -diff
 	$(GO) vet ./...
 	$(GO) test -race ./...
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
