@@ -213,36 +213,33 @@ func keep(b []Boid) []Boid { return b }
 // Resize grows the flock with random boids from rng, or shrinks it by
 // ending its newest boids.
 func (f *Flock) Resize(n int, rng *rand.Rand) error {
-	if n < 0 || n > MaxBoids {
-		return fmt.Errorf("%d boids: allowed 0..%d", n, MaxBoids)
-	}
-	old := f.Len()
-	f.reload(f.strat, f.params.Space, func(b []Boid) []Boid {
+	return f.refill(n, func(b []Boid) []Boid {
 		if n <= len(b) {
 			return b[:n]
 		}
 		return append(b, RandomBoids(f.params, n-len(b), rng)...)
 	})
+}
+
+// Replace swaps every boid's state for boids, resizing the flock to match.
+func (f *Flock) Replace(boids []Boid) error {
+	return f.refill(len(boids), func(b []Boid) []Boid { return append(b[:0], boids...) })
+}
+
+// refill reloads the strategy with the state edit makes of the current one,
+// n boids long, then ends the goroutines of boids beyond n and starts those
+// missing. A count out of range changes nothing.
+func (f *Flock) refill(n int, edit func([]Boid) []Boid) error {
+	if n < 0 || n > MaxBoids {
+		return fmt.Errorf("%d boids: allowed 0..%d", n, MaxBoids)
+	}
+	old := f.Len()
+	f.reload(f.strat, f.params.Space, edit)
 	for id := n; id < old; id++ {
 		close(f.wake[id])
 	}
 	f.wake = f.wake[:min(n, old)]
 	f.grow(n)
-	return nil
-}
-
-// Replace swaps every boid's state for boids, resizing the flock to match.
-func (f *Flock) Replace(boids []Boid) error {
-	if len(boids) > MaxBoids {
-		return fmt.Errorf("%d boids: allowed 0..%d", len(boids), MaxBoids)
-	}
-	old := f.Len()
-	f.reload(f.strat, f.params.Space, func(b []Boid) []Boid { return append(b[:0], boids...) })
-	for id := len(boids); id < old; id++ {
-		close(f.wake[id])
-	}
-	f.wake = f.wake[:min(len(boids), old)]
-	f.grow(len(boids))
 	return nil
 }
 

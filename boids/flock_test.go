@@ -72,6 +72,29 @@ func TestFlockResizeKeepsSurvivors(t *testing.T) {
 	assert.Equal(t, before[:120], f.Boids(nil)[:120])
 }
 
+// Replace installs exactly the boids given, starting and ending goroutines
+// as Resize does, and a refused Replace leaves the flock as it was.
+func TestFlockReplace(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	require.NoError(t, goleak.Find())
+	before := runtime.NumGoroutine()
+	f := newFlock(t, 100, boids.NewMutex())
+	p := f.Params()
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, n := range []int{300, 40, 0, 40} {
+		want := boids.RandomBoids(p, n, rng)
+		require.NoError(t, f.Replace(want))
+		assert.Equal(t, want, f.Boids(make([]boids.Boid, 0, n)))
+		require.NoError(t, boidstest.CheckMap(f.Strategy(), p.Space, want))
+		f.Tick()
+		assert.Equal(t, before+n, settledGoroutines(before+n), "goroutines with %d boids", n)
+	}
+	kept := f.Boids(nil)
+	require.Error(t, f.Replace(make([]boids.Boid, boids.MaxBoids+1)))
+	assert.Equal(t, kept, f.Boids(nil), "a refused replace must not change the flock")
+	f.Stop()
+}
+
 // A switch hands the exact state over: same boids, same positions and
 // velocities, nothing lost or duplicated, old design closed.
 func TestFlockSwitchHandsStateOver(t *testing.T) {
