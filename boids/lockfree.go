@@ -128,22 +128,26 @@ func (l *LockFree) spare() *frame {
 }
 
 // compact copies the listed boids into f cell by cell and empties the lists.
-// It reports false unless every boid was listed exactly once, which happens
-// when some boid did not move this tick; the bound on the walk keeps a boid
-// that moved twice (and so made a cycle) from hanging it.
+// It reports false unless every boid was listed exactly once: some boid did
+// not move this tick (too few entries), or one moved twice, which lists it
+// twice or in a cycle and may unlink others (moves 1→A, 0→A, 0→B, 2→B leave
+// A = [0] and B = [2, 0]: the right count, boid 1 missing). f.slot doubles
+// as the seen mark, so a boid met a second time stops the walk at once.
+// After false the lists are left as they are, for index to rebuild.
 func (l *LockFree) compact(f *frame) bool {
 	n := int32(len(l.moved))
 	f.cells = resize(f.cells, int(n))
 	f.slot = resize(f.slot, int(n))
 	f.start = resize(f.start, len(l.heads)+1)
+	for i := range f.slot {
+		f.slot[i] = -1
+	}
 	k := int32(0)
-	ok := true
 	for c := range l.heads {
 		f.start[c] = k
 		for id := l.heads[c].Load(); id >= 0; id = l.link[id] {
-			if k == n {
-				ok = false
-				break
+			if f.slot[id] >= 0 {
+				return false
 			}
 			f.cells[k] = l.moved[id]
 			f.slot[id] = k
@@ -152,7 +156,7 @@ func (l *LockFree) compact(f *frame) bool {
 		l.heads[c].Store(-1)
 	}
 	f.start[len(l.heads)] = k
-	return ok && k == n
+	return k == n
 }
 
 func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {

@@ -85,6 +85,31 @@ func TestLockFreeMovedTwice(t *testing.T) {
 	require.NoError(t, boidstest.CheckMap(s, sp, nil))
 }
 
+// TestLockFreeMovedTwiceAcrossCells is the contract broken so that the
+// lists still hold as many entries as there are boids: boid 0 moves twice,
+// into cell A and then cell B, which unlinks boid 1 from A and lists boid 0
+// twice. EndTick must notice and rebuild, rather than publish a frame where
+// boid 1 is a copy of boid 0.
+func TestLockFreeMovedTwiceAcrossCells(t *testing.T) {
+	sp := boids.Space{W: 200, H: 200, Radius: 20, Edges: boids.Bounce}
+	start := []boids.Boid{
+		{Pos: boids.Vec{X: 100, Y: 100}}, {Pos: boids.Vec{X: 100, Y: 60}}, {Pos: boids.Vec{X: 60, Y: 100}},
+	}
+	a0, a1 := boids.Boid{Pos: boids.Vec{X: 10, Y: 10}}, boids.Boid{Pos: boids.Vec{X: 12, Y: 10}}
+	b0, b2 := boids.Boid{Pos: boids.Vec{X: 150, Y: 150}}, boids.Boid{Pos: boids.Vec{X: 152, Y: 150}}
+	s := boids.NewLockFree()
+	defer s.Close()
+	s.Load(sp, start)
+	s.Move(1, a1)
+	s.Move(0, a0)
+	s.Move(0, b0)
+	s.Move(2, b2)
+	s.EndTick()
+	want := []boids.Boid{b0, a1, b2}
+	assert.Equal(t, want, s.Read(nil), "every boid keeps its last move")
+	require.NoError(t, boidstest.CheckMap(s, sp, want))
+}
+
 // TestLockFreeNoAllocs checks that a steady tick and a Load of the same size
 // reuse memory.
 func TestLockFreeNoAllocs(t *testing.T) {
