@@ -273,21 +273,3 @@ func (f *Flock) Stop() {
 	f.alive.Wait()
 	f.strat.Close()
 }
-
-// Add sums counters.
-func (c *Counters) Add(o Counters) {
-	c.Reads += o.Reads
-	c.Writes += o.Writes
-	c.Contended += o.Contended
-	c.LockWait += o.LockWait
-	c.Messages += o.Messages
-	c.RoundTrip += o.RoundTrip
-	c.RTTSamples += o.RTTSamples
-	c.RTTHist.Add(&o.RTTHist)
-	c.QueueSum += o.QueueSum
-	c.QueueMax = max(c.QueueMax, o.QueueMax)
-	c.OwnerBusy += o.OwnerBusy
-	c.CASRetries += o.CASRetries
-	c.Publishes += o.Publishes
-	c.Rebuild += o.Rebuild
-}

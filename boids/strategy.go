@@ -52,6 +52,45 @@ type Counters struct {
 	Rebuild    time.Duration // time spent building snapshots
 }
 
+// Add sums counters: o's costs are added to c's, and QueueMax, a maximum,
+// becomes the larger of the two. A new field must be added here and in Sub,
+// which TestCountersAddSub checks.
+func (c *Counters) Add(o Counters) {
+	c.Reads += o.Reads
+	c.Writes += o.Writes
+	c.Contended += o.Contended
+	c.LockWait += o.LockWait
+	c.Messages += o.Messages
+	c.RoundTrip += o.RoundTrip
+	c.RTTSamples += o.RTTSamples
+	c.RTTHist.Add(&o.RTTHist)
+	c.QueueSum += o.QueueSum
+	c.QueueMax = max(c.QueueMax, o.QueueMax)
+	c.OwnerBusy += o.OwnerBusy
+	c.CASRetries += o.CASRetries
+	c.Publishes += o.Publishes
+	c.Rebuild += o.Rebuild
+}
+
+// Sub removes o, an earlier reading of the same cumulative counters, leaving
+// the costs since that reading. QueueMax is a maximum since the design's
+// start, which has no difference, so c keeps its own.
+func (c *Counters) Sub(o Counters) {
+	c.Reads -= o.Reads
+	c.Writes -= o.Writes
+	c.Contended -= o.Contended
+	c.LockWait -= o.LockWait
+	c.Messages -= o.Messages
+	c.RoundTrip -= o.RoundTrip
+	c.RTTSamples -= o.RTTSamples
+	c.RTTHist.Sub(&o.RTTHist)
+	c.QueueSum -= o.QueueSum
+	c.OwnerBusy -= o.OwnerBusy
+	c.CASRetries -= o.CASRetries
+	c.Publishes -= o.Publishes
+	c.Rebuild -= o.Rebuild
+}
+
 // Counting is implemented by strategies that measure their own costs.
 // Counters is called between ticks.
 type Counting interface {

@@ -140,7 +140,8 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 	mem1 := liveBytes()
 	runtime.KeepAlive(f)
 
-	d := diff(c1, c0)
+	d := c1
+	d.Sub(c0)
 	n := float64(r.Ticks)
 	row := Row{
 		Combo:      c,
@@ -233,26 +234,6 @@ func countersOf(f flock) boids.Counters {
 		return cs.Counters()
 	}
 	return boids.Counters{}
-}
-
-// diff is the costs between two readings of cumulative counters. QueueMax
-// is a maximum, not a sum, so it keeps the later reading.
-func diff(a, b boids.Counters) boids.Counters {
-	return boids.Counters{
-		Reads:      a.Reads - b.Reads,
-		Writes:     a.Writes - b.Writes,
-		Contended:  a.Contended - b.Contended,
-		LockWait:   a.LockWait - b.LockWait,
-		Messages:   a.Messages - b.Messages,
-		RoundTrip:  a.RoundTrip - b.RoundTrip,
-		RTTSamples: a.RTTSamples - b.RTTSamples,
-		QueueSum:   a.QueueSum - b.QueueSum,
-		QueueMax:   a.QueueMax,
-		OwnerBusy:  a.OwnerBusy - b.OwnerBusy,
-		CASRetries: a.CASRetries - b.CASRetries,
-		Publishes:  a.Publishes - b.Publishes,
-		Rebuild:    a.Rebuild - b.Rebuild,
-	}
 }
 
 // liveBytes is the memory a flock holds: live heap objects and goroutine

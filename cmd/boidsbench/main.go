@@ -190,7 +190,7 @@ func header(o options) []string {
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",
 		"lock wait: runtime/metrics /sync/mutex/wait/total:seconds per tick, summed over waiting goroutines (sampled; runtime-internal locks too); contended, CAS retries: the design's counters",
-		"rtt mean: mean channel round trip (designs record a sum, not a distribution); mem/boid: growth of heap + goroutine stacks after GC, plus goroutine descriptors, over boids",
+		"rtt mean: mean of the channel round trips the design times (one query in 16; their distribution, Counters.RTTHist, is in the game's overlay); mem/boid: growth of heap + goroutine stacks after GC, plus goroutine descriptors, over boids",
 	}
 }
 

@@ -137,7 +137,7 @@ type meter struct {
 	prevTick  uint64
 	prevKey   runKey
 	sameRuns  int
-	rttWindow boids.Hist
+	perWindow boids.Counters // the costs since prev, of the window just closed
 	last      figures
 	fresh     bool // last changed since the consumer looked
 }
@@ -174,10 +174,11 @@ func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.D
 	} else {
 		m.sameRuns = 0
 	}
-	c := &snap.Counters
-	p := &m.prev
+	m.perWindow = snap.Counters
+	m.perWindow.Sub(m.prev)
+	d := &m.perWindow
 	secs := el.Seconds()
-	rate := func(now, then uint64) float64 { return float64(now-then) / secs }
+	rate := func(n uint64) float64 { return float64(n) / secs }
 	f := &m.last
 	*f = figures{
 		at: now, window: el, strategy: snap.Strategy, boids: len(snap.Boids), procs: key.procs,
@@ -185,41 +186,39 @@ func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.D
 		frames: frames.quantiles(), overlay: overlay,
 		target: snap.TPS, ticks: snap.Tick - m.prevTick, stats: snap.Stats,
 		snapshotAge: now.Sub(snap.Published),
-		reads:       rate(c.Reads, p.Reads),
-		writes:      rate(c.Writes, p.Writes),
-		messages:    rate(c.Messages, p.Messages),
-		casRetries:  rate(c.CASRetries, p.CASRetries),
-		publishes:   rate(c.Publishes, p.Publishes),
-		lockWait:    (c.LockWait - p.LockWait).Seconds() / secs,
-		ownerBusy:   (c.OwnerBusy - p.OwnerBusy).Seconds() / secs,
+		reads:       rate(d.Reads),
+		writes:      rate(d.Writes),
+		messages:    rate(d.Messages),
+		casRetries:  rate(d.CASRetries),
+		publishes:   rate(d.Publishes),
+		lockWait:    d.LockWait.Seconds() / secs,
+		ownerBusy:   d.OwnerBusy.Seconds() / secs,
 		rt:          m.rt.Read(now),
 	}
 	f.tps = float64(f.ticks) / secs
 	f.updates = f.tps * float64(f.boids)
 	f.goroutines = f.rt.Goroutines
 	f.mutexRuntime = f.rt.MutexWait
-	if acq := (c.Reads - p.Reads) + (c.Writes - p.Writes); acq > 0 {
-		f.contended = float64(c.Contended-p.Contended) / float64(acq)
+	if acq := d.Reads + d.Writes; acq > 0 {
+		f.contended = float64(d.Contended) / float64(acq)
 	}
-	if q := c.Reads - p.Reads; q > 0 {
-		f.queueMean = float64(c.QueueSum-p.QueueSum) / float64(q)
+	if d.Reads > 0 {
+		f.queueMean = float64(d.QueueSum) / float64(d.Reads)
 	}
 	// The longest queue is a maximum since the design's start, not a sum,
 	// so it has no window of its own; it is shown while messages flow.
 	if f.messages > 0 {
-		f.queueMax = c.QueueMax
+		f.queueMax = d.QueueMax
 	}
-	if n := c.Publishes - p.Publishes; n > 0 {
-		f.rebuild = (c.Rebuild - p.Rebuild) / time.Duration(n)
+	if d.Publishes > 0 {
+		f.rebuild = d.Rebuild / time.Duration(d.Publishes)
 	}
-	m.rttWindow = c.RTTHist
-	m.rttWindow.Sub(&p.RTTHist)
-	f.rtt = m.rttWindow.Summary()
-	f.rttSamples = c.RTTSamples - p.RTTSamples
+	f.rtt = d.RTTHist.Summary()
+	f.rttSamples = d.RTTSamples
 	if f.rttSamples > 0 {
-		f.rttMean = (c.RoundTrip - p.RoundTrip) / time.Duration(f.rttSamples)
+		f.rttMean = d.RoundTrip / time.Duration(f.rttSamples)
 	}
-	m.prev = *c
+	m.prev = snap.Counters
 	m.prevTick = snap.Tick
 	m.prevKey = key
 	m.start = snap.Published
