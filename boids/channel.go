@@ -2,6 +2,7 @@ package boids
 
 import (
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,14 +34,20 @@ import (
 // each neighbour before or after its move of this tick, whichever the owner
 // served first, as with the mutex. The costs the boids measure (round trips,
 // sampled 1 in 16; the queue length they find on sending a query) live in
-// their own queries, read by the coordinator between ticks as in Mutex.
+// their own queries, read by the coordinator between ticks as in Mutex; the
+// sampled round trips also go into one histogram the boids share.
 type Channel struct {
 	in      chan message  // to the owner; nil until the first Load and after Close
 	stopped chan struct{} // closed by the owner when it returns
 	sp      Space         // the geometry of the last Load, for the boids' distance test
 	queries []query       // queries[id] belongs to boid id
 	ctl     *control      // the coordinator's reusable call, the owner's during a call
-	rtts    Hist          // the boids' sampled round trips, gathered by Counters
+	// rtts counts the boids' sampled round trips by Hist bucket. Every boid
+	// adds its samples here as it takes them, so the histogram is whole
+	// however often Counters reads it; one add per sampled query keeps the
+	// shared cache lines cool, and one array for the design costs no memory
+	// per boid (a Hist per query would add 1.25 KiB to every boid).
+	rtts [histBuckets]atomic.Uint64
 }
 
 // ownerQueue is the channel's buffer. A boid that finds it full blocks on a
@@ -81,11 +88,8 @@ type query struct {
 	sent     uint64
 	rtt      time.Duration
 	rttN     uint64
-	lastRTT  time.Duration // the latest sample, for the histogram
 	queueSum uint64
 	queueMax uint64
-	// histN is the coordinator's: rttN when Counters last took lastRTT.
-	histN uint64
 }
 
 // control is the coordinator's call: Load's input, Read's output, the
@@ -111,7 +115,9 @@ func (c *Channel) Load(sp Space, boids []Boid) {
 		go own(c.in, c.ctl, c.stopped)
 	}
 	c.sp = sp
-	c.rtts = Hist{}
+	for i := range c.rtts {
+		c.rtts[i].Store(0)
+	}
 	c.ctl.sp, c.ctl.boids = sp, boids
 	c.call(opLoad)
 	c.ctl.boids = nil
@@ -149,9 +155,10 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 		t := time.Now()
 		c.in <- m
 		<-q.done
-		q.lastRTT = time.Since(t)
-		q.rtt += q.lastRTT
+		rtt := time.Since(t)
+		q.rtt += rtt
 		q.rttN++
+		c.rtts[bucket(rtt)].Add(1)
 	}
 	// The buffer is the boid's again: keep no hold on it.
 	cand := q.buf
@@ -192,10 +199,9 @@ func (c *Channel) Close() {
 }
 
 // Counters asks the owner for what it counted (messages, reads, writes, busy
-// time) and adds what the boids measured in their queries. A boid samples
-// one round trip in rttEvery ticks and the Sim reads Counters after every
-// tick, so taking each boid's latest sample into the histogram misses none
-// there; a caller reading less often gets a sample of the samples.
+// time) and adds what the boids measured in their queries. It only reads:
+// calling it once a tick, never, or many times leaves every later reading
+// the same.
 func (c *Channel) Counters() Counters {
 	if c.in == nil {
 		return Counters{}
@@ -206,14 +212,12 @@ func (c *Channel) Counters() Counters {
 		q := &c.queries[i]
 		s.RoundTrip += q.rtt
 		s.RTTSamples += q.rttN
-		if q.histN != q.rttN {
-			c.rtts.Record(q.lastRTT)
-			q.histN = q.rttN
-		}
 		s.QueueSum += q.queueSum
 		s.QueueMax = max(s.QueueMax, q.queueMax)
 	}
-	s.RTTHist = c.rtts
+	for i := range c.rtts {
+		s.RTTHist.Counts[i] = c.rtts[i].Load()
+	}
 	return s
 }
 
