@@ -7,9 +7,12 @@ import (
 	"time"
 )
 
-// Hist is a histogram of durations in fixed, log-spaced buckets: four per
-// power of two, so a quantile read from it is within 10% of the true value
-// (half a bucket, a factor of 2^(1/8), either way). It is a plain array:
+// Hist is a histogram of durations in fixed buckets: each power of two is
+// cut into four equal quarters, [4u, 5u) to [7u, 8u) for the octave's unit
+// u, so a bucket is between 8/7 and 5/4 of its lower bound wide. A quantile
+// read from it is its bucket's geometric middle, within about 12% of the
+// true value: √(5/4) ≈ 1.118 at worst, at the low edge of an octave's first
+// quarter (TestHistQuantileError). It is a plain array:
 // recording is two shifts and an add, copying it is copying a value, and
 // it never allocates, so a boid or the coordinator can fill one per tick.
 type Hist struct {
