@@ -6,8 +6,9 @@
 // A Flock runs one goroutine per boid. Each tick its owner wakes every boid
 // once; each boid asks the Strategy for its neighbours, applies Step, and
 // hands its new state back to the Strategy, concurrently with every other
-// boid. A Sim runs a Flock on its own clock and publishes an immutable
-// Snapshot after every tick, for a renderer that must never wait.
+// boid. A Sim runs a Flock on its own clock and publishes a Snapshot after
+// every tick; each consumer reads it through its own Reader, which never
+// waits, so a renderer never waits for the simulation.
 //
 // Every Strategy must pass boidstest.TestStrategy, the conformance suite in
 // its own package, under the race detector.

@@ -37,8 +37,9 @@ func (c Config) Validate() error {
 	return c.Params.Validate()
 }
 
-// Snapshot is an immutable picture of the simulation after a tick, for
-// rendering and for the overlay.
+// Snapshot is a picture of the simulation after a tick, for rendering and
+// for the overlay. A Reader hands it out; nobody writes it while a reader
+// holds it.
 type Snapshot struct {
 	Tick     uint64
 	Boids    []Boid
@@ -58,9 +59,12 @@ type Snapshot struct {
 }
 
 // Sim runs a Flock on its own clock in a coordinator goroutine, applies
-// commands between ticks and publishes a Snapshot after each. Its methods
-// are safe to call from any goroutine and never wait for a tick, so a slow
-// simulation cannot stall the window.
+// commands between ticks and publishes a Snapshot after each. Its commands
+// (TogglePause to SetTPS) may be called from any goroutine: they queue the
+// change and return without waiting for a tick, so a slow simulation cannot
+// stall the window. Any number of goroutines may read snapshots, each
+// through its own Reader, which never waits either. Stop is the one method
+// that waits: for the tick in progress and for every goroutine to end.
 type Sim struct {
 	log func(string)
 
@@ -70,7 +74,9 @@ type Sim struct {
 	stop    chan struct{}
 	done    chan struct{}
 
-	out triple
+	// cur is the latest publication. It holds one reference to its buffer,
+	// and each Reader one to the buffer it last returned.
+	cur atomic.Pointer[snapBuf]
 
 	// Owned by the coordinator goroutine.
 	flock    *Flock
@@ -84,6 +90,7 @@ type Sim struct {
 	actual   float64
 	hists    tickHists
 	stats    TickStats
+	bufs     []*snapBuf // every snapshot buffer made, free when unreferenced
 }
 
 // NewSim builds the flock described by cfg and starts its clock.
@@ -109,7 +116,6 @@ func NewSim(cfg Config) (*Sim, error) {
 	if s.log == nil {
 		s.log = func(string) {}
 	}
-	s.out.init()
 	s.publish()
 	go s.run()
 	return s, nil
@@ -169,7 +175,8 @@ func (s *Sim) countSecond() {
 }
 
 func (s *Sim) publish() {
-	snap := s.out.back()
+	b := s.freeBuf()
+	snap := &b.Snapshot
 	snap.Tick = s.flock.Ticks()
 	snap.Boids = s.flock.Boids(snap.Boids[:0])
 	snap.Params = s.flock.Params()
@@ -185,12 +192,79 @@ func (s *Sim) publish() {
 	snap.Counters = s.flock.Counters()
 	snap.Stats = s.stats
 	snap.Published = time.Now()
-	s.out.publish()
+	if old := s.cur.Swap(b); old != nil {
+		old.refs.Add(-1)
+	}
 }
 
-// Snapshot returns the latest published state. It is for one reader (the
-// renderer): the returned snapshot stays valid until its next call.
-func (s *Sim) Snapshot() *Snapshot { return s.out.latest() }
+// freeBuf returns a buffer nobody holds, with the coordinator's reference
+// taken, making one when every buffer is held: with k readers that is at
+// most k+2, the published one, one per reader and the one being filled.
+func (s *Sim) freeBuf() *snapBuf {
+	for _, b := range s.bufs {
+		if b.refs.CompareAndSwap(0, 1) {
+			return b
+		}
+	}
+	b := &snapBuf{}
+	b.refs.Store(1)
+	s.bufs = append(s.bufs, b)
+	return b
+}
+
+// snapBuf is a snapshot and the count of its holders: the Sim while it is
+// filling or publishing it, and the readers it was last handed to. Only a
+// buffer with no holder is written.
+type snapBuf struct {
+	Snapshot
+	refs atomic.Int32
+}
+
+// Reader is one consumer's view of a Sim's snapshots. It is for one
+// goroutine at a time; make one Reader per goroutine that reads.
+type Reader struct {
+	sim  *Sim
+	held *snapBuf
+}
+
+// NewReader returns a Reader of s's snapshots. A Reader holds the last
+// snapshot it returned until its next Latest or its Close; one that lives
+// as long as the Sim needs no Close.
+func (s *Sim) NewReader() *Reader { return &Reader{sim: s} }
+
+// Latest returns the latest published snapshot. It stays valid, and
+// unchanged, until this Reader's next Latest or Close. It never waits for
+// the coordinator and allocates nothing.
+func (r *Reader) Latest() *Snapshot {
+	for {
+		b := r.sim.cur.Load()
+		if b == r.held {
+			return &b.Snapshot
+		}
+		// Take a reference, then check that b is still the published one:
+		// if it is, the coordinator will not reuse it while the reference
+		// lasts. If not, the coordinator may already be refilling it, so
+		// give the reference back, unread, and take the newer one.
+		b.refs.Add(1)
+		if r.sim.cur.Load() == b {
+			r.release()
+			r.held = b
+			return &b.Snapshot
+		}
+		b.refs.Add(-1)
+	}
+}
+
+// Close lets the Sim reuse the snapshot the Reader holds, so the snapshots
+// it returned must not be used afterwards; a later Latest takes a new one.
+func (r *Reader) Close() { r.release() }
+
+func (r *Reader) release() {
+	if r.held != nil {
+		r.held.refs.Add(-1)
+		r.held = nil
+	}
+}
 
 // Stop ends the clock, every boid goroutine and the strategy's goroutines,
 // and waits for them. Calling it twice is harmless.
@@ -316,29 +390,4 @@ func (s *Sim) SetTPS(tps float64) {
 		s.tps = tps
 		s.ticker.Reset(period(tps))
 	})
-}
-
-// triple is a lock-free triple buffer of snapshots: the coordinator fills
-// the back buffer and swaps it with the middle one; the reader swaps the
-// middle one for its front buffer when a fresh one is there. Neither side
-// ever waits for or allocates for the other.
-type triple struct {
-	bufs [3]Snapshot
-	mid  atomic.Uint32 // index of the middle buffer, | fresh when unread
-	b, f uint32        // back (writer's) and front (reader's) indices
-}
-
-const fresh = 4
-
-func (t *triple) init() { t.f, t.b = 0, 2; t.mid.Store(1) }
-
-func (t *triple) back() *Snapshot { return &t.bufs[t.b] }
-
-func (t *triple) publish() { t.b = t.mid.Swap(t.b|fresh) &^ fresh }
-
-func (t *triple) latest() *Snapshot {
-	if t.mid.Load()&fresh != 0 {
-		t.f = t.mid.Swap(t.f) &^ fresh
-	}
-	return &t.bufs[t.f]
 }

@@ -23,10 +23,11 @@ import (
 
 // Game implements ebiten.Game. Update turns input into Sim commands and
 // takes the latest snapshot; Draw only draws that snapshot. Both run on the
-// main goroutine, so the snapshot has the single reader the Sim requires.
+// main goroutine, the one goroutine that uses the game's Reader.
 type Game struct {
 	opts cli.Options
 	sim  *boids.Sim
+	feed *boids.Reader // the game's own reader of the sim's snapshots
 	in   controls
 	log  *logger
 	snap *boids.Snapshot
@@ -167,13 +168,15 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 	if err != nil {
 		return nil, err
 	}
-	snap := sim.Snapshot()
+	feed := sim.NewReader()
+	snap := feed.Latest()
 	designs := boids.Designs()
 	return &Game{
 		designs:      designs,
 		compare:      comparison{designs: designs},
 		opts:         opts,
 		sim:          sim,
+		feed:         feed,
 		in:           in,
 		log:          log,
 		snap:         snap,
@@ -217,7 +220,7 @@ func (g *Game) Update() error {
 		return ebiten.Termination
 	}
 	t0 := time.Now()
-	g.snap = g.sim.Snapshot()
+	g.snap = g.feed.Latest()
 	captured := false
 	if g.showPanel {
 		var err error

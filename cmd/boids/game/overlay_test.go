@@ -267,7 +267,7 @@ func BenchmarkOverlay(b *testing.B) {
 	g, err := newGame(opts, sim, &keys{digit: -1}, &logger{w: io.Discard})
 	require.NoError(b, err)
 	time.Sleep(1100 * time.Millisecond)
-	g.snap = sim.Snapshot()
+	g.snap = g.feed.Latest()
 	warmOverlay(b, g)
 	b.Run("every-part-every-frame", func(b *testing.B) {
 		b.ReportAllocs()

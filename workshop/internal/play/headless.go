@@ -75,7 +75,8 @@ func fly(o cli.Options) error {
 	}
 	tk := time.NewTicker(time.Second)
 	defer tk.Stop()
-	first := sim.Snapshot()
+	view := sim.NewReader()
+	first := view.Latest()
 	last, since := mark{first.Tick, first.Counters}, time.Now()
 	for done := false; !done; {
 		select {
@@ -87,7 +88,7 @@ func fly(o cli.Options) error {
 		if now.Sub(since) < time.Second/frameRate {
 			continue // the end came with the last tick of the clock
 		}
-		s := sim.Snapshot()
+		s := view.Latest()
 		report(s, last, now.Sub(since))
 		last, since = mark{s.Tick, s.Counters}, now
 	}
