@@ -198,8 +198,10 @@ func (s *Sim) publish() {
 }
 
 // freeBuf returns a buffer nobody holds, with the coordinator's reference
-// taken, making one when every buffer is held: with k readers that is at
-// most k+2, the published one, one per reader and the one being filled.
+// taken, making one when every buffer is held. With k readers that is k+2
+// buffers in the steady state (the published one, the one being filled and
+// one per reader) and at most 2k+2, as a reader in the middle of Latest
+// briefly holds a second.
 func (s *Sim) freeBuf() *snapBuf {
 	for _, b := range s.bufs {
 		if b.refs.CompareAndSwap(0, 1) {
@@ -233,8 +235,9 @@ type Reader struct {
 func (s *Sim) NewReader() *Reader { return &Reader{sim: s} }
 
 // Latest returns the latest published snapshot. It stays valid, and
-// unchanged, until this Reader's next Latest or Close. It never waits for
-// the coordinator and allocates nothing.
+// unchanged, until this Reader's next Latest or Close. It never blocks and
+// allocates nothing; it tries again only when a publication falls between
+// its two loads of the pointer.
 func (r *Reader) Latest() *Snapshot {
 	for {
 		b := r.sim.cur.Load()
