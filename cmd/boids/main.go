@@ -3,6 +3,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -16,7 +17,12 @@ func main() {
 		os.Exit(code)
 	}
 	opts.Log = os.Stderr
-	if err := game.Run(opts); err != nil {
+	err := game.Run(opts)
+	var intr cli.Interrupted
+	switch {
+	case errors.As(err, &intr):
+		os.Exit(intr.ExitCode())
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "boids:", err)
 		os.Exit(1)
 	}

@@ -8,10 +8,8 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -60,6 +58,8 @@ type Game struct {
 	compare                                    comparison
 	frames                                     frameTimes
 	csv                                        *csvWriter
+	csvFile                                    io.Closer
+	quit                                       *signals // nil in tests
 	lastDraw                                   time.Time
 	updateCPU, drawCPU                         time.Duration
 	overlayCPU                                 time.Duration // this frame's overlay work so far
@@ -69,97 +69,6 @@ type Game struct {
 	finalSaved bool
 	stats      frameStats
 	err        error
-}
-
-// logger serializes lines from the game and from the Sim's goroutine.
-type logger struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *logger) line(msg string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	fmt.Fprintln(l.w, msg)
-}
-
-func (l *logger) printf(format string, args ...any) { l.line(fmt.Sprintf(format, args...)) }
-
-// frameStats measures what the player saw, for the summary at exit.
-type frameStats struct {
-	frames           int
-	first, last      time.Time
-	firstTick, ticks uint64
-}
-
-// Run opens the window and runs the simulation until the window closes,
-// a quit key is pressed or opts.Frames frames have been drawn; the profiles
-// opts asks for cover the whole run.
-func Run(opts cli.Options) error {
-	stop, err := opts.Profiles.Start()
-	if err == nil {
-		err = run(opts)
-	}
-	if serr := stop(); err == nil {
-		err = serr
-	}
-	return err
-}
-
-func run(opts cli.Options) error {
-	w := opts.Log
-	if w == nil {
-		w = io.Discard
-	}
-	log := &logger{w: w}
-	if opts.Procs > 0 {
-		runtime.GOMAXPROCS(opts.Procs)
-	}
-	sim, err := boids.NewSim(opts.Config(log.line))
-	if err != nil {
-		return err
-	}
-	defer sim.Stop()
-	g, err := newGame(opts, sim, keyboard{}, log)
-	if err != nil {
-		return err
-	}
-	if opts.MetricsCSV != "" {
-		f, err := os.Create(opts.MetricsCSV)
-		if err != nil {
-			return fmt.Errorf("metrics csv: %w", err)
-		}
-		defer f.Close()
-		if g.csv, err = newCSV(f, time.Now()); err != nil {
-			return fmt.Errorf("metrics csv: %w", err)
-		}
-	}
-	log.printf("seed %d: %d boids, strategy %s, world %dx%d (%s), %g ticks/s, GOMAXPROCS %d",
-		opts.Seed, opts.Boids, opts.Strategy, opts.Width, opts.Height, opts.Edges, opts.TPS, runtime.GOMAXPROCS(0))
-	ebiten.SetWindowTitle("boids")
-	ebiten.SetWindowSize(windowSize(opts.Width, opts.Height))
-	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
-	// Draw fills the whole screen itself.
-	ebiten.SetScreenClearedEveryFrame(false)
-	if err := ebiten.RunGame(g); err != nil {
-		return err
-	}
-	g.summary()
-	return g.err
-}
-
-// windowSize is the world's size, shrunk to fit the monitor when known.
-func windowSize(w, h int) (int, int) {
-	m := ebiten.Monitor()
-	if m == nil {
-		return w, h
-	}
-	mw, mh := m.Size()
-	if mw <= 0 || mh <= 0 || (w <= mw && h <= mh) {
-		return w, h
-	}
-	s := min(float64(mw)/float64(w), float64(mh)/float64(h))
-	return max(1, int(float64(w)*s)), max(1, int(float64(h)*s))
 }
 
 func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game, error) {
@@ -213,7 +122,7 @@ func (g *Game) Update() error {
 		g.save(g.final)
 		g.finalSaved = true
 	}
-	if g.finished() {
+	if g.finished() || g.quit.received() != nil {
 		return ebiten.Termination
 	}
 	t0 := time.Now()
@@ -546,14 +455,6 @@ func (g *Game) drawShapes(screen *ebiten.Image, a *atlas, v view) {
 	q.draw(screen, a)
 }
 
-func (s *frameStats) frame(now time.Time, tick uint64) {
-	if s.frames == 0 {
-		s.first, s.firstTick = now, tick
-	}
-	s.frames++
-	s.last, s.ticks = now, tick
-}
-
 // Layout gives the screen the window's size in physical pixels, never
 // less than one pixel a side, so a window shrunk to nothing keeps working.
 // The world keeps its size and is scaled to fit.
@@ -563,16 +464,4 @@ func (g *Game) Layout(outsideW, outsideH int) (int, int) {
 	}
 	g.screen = image.Pt(max(1, int(math.Ceil(float64(outsideW)*g.scale))), max(1, int(math.Ceil(float64(outsideH)*g.scale))))
 	return g.screen.X, g.screen.Y
-}
-
-func (g *Game) summary() {
-	s := g.stats
-	el := s.last.Sub(s.first).Seconds()
-	if s.frames < 2 || el <= 0 {
-		g.log.printf("frames: %d", s.frames)
-		return
-	}
-	g.log.printf("frames: %d in %.1fs, avg fps %.1f, sim %.1f ticks/s (target %g), %d boids, %s",
-		s.frames, el, float64(s.frames-1)/el, float64(s.ticks-s.firstTick)/el,
-		g.snap.TPS, len(g.snap.Boids), g.snap.Strategy)
 }

@@ -164,8 +164,18 @@ func keyOf(snap *boids.Snapshot) runKey {
 // observe closes a window when a second of simulation has been published
 // since the last one, and reports whether it did.
 func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.Duration, now time.Time) bool {
+	if snap.Published.Sub(m.start) < time.Second {
+		return false
+	}
+	return m.closeWindow(snap, frames, overlay, now)
+}
+
+// closeWindow closes the current window, however short, if the snapshot
+// was published after it began; at exit it gives the last part-second its
+// row. It reports whether it did.
+func (m *meter) closeWindow(snap *boids.Snapshot, frames *frameTimes, overlay time.Duration, now time.Time) bool {
 	el := snap.Published.Sub(m.start)
-	if el < time.Second {
+	if el <= 0 {
 		return false
 	}
 	key := keyOf(snap)
