@@ -27,26 +27,30 @@ func (o *Options) outputs() []output {
 	}
 }
 
-// checkOutputs checks, before any output is created, that no two name the
+// Output is a file a flag names; an empty Path is an output not asked for.
+type Output struct{ Flag, Path string }
+
+// CheckOutputs checks, before any output is created, that no two name the
 // same file and that each can be written, so that a run that cannot write
-// one of them fails at once and truncates none of the others.
-func checkOutputs(outs []output) error {
-	var named []output
+// one of them fails at once, before any work, and truncates none of the
+// others. Its error is one line naming the flags.
+func CheckOutputs(outs []Output) error {
+	var named []Output
 	for _, out := range outs {
-		if *out.path != "" {
+		if out.Path != "" {
 			named = append(named, out)
 		}
 	}
 	for i, a := range named {
 		for _, b := range named[:i] {
-			if sameFile(*a.path, *b.path) {
-				return fmt.Errorf("-%s and -%s both name %s: each output needs its own file", b.flag, a.flag, Quote(*a.path))
+			if sameFile(a.Path, b.Path) {
+				return fmt.Errorf("-%s and -%s both name %s: each output needs its own file", b.Flag, a.Flag, Quote(a.Path))
 			}
 		}
 	}
 	for _, out := range named {
-		if err := writable(*out.path); err != nil {
-			return fmt.Errorf("-%s %s: %w", out.flag, Quote(*out.path), err)
+		if err := writable(out.Path); err != nil {
+			return fmt.Errorf("-%s %s: %w", out.Flag, Quote(out.Path), err)
 		}
 	}
 	return nil
