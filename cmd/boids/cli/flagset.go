@@ -85,9 +85,9 @@ func (v *intValue) String() string {
 }
 
 func (v *intValue) Set(s string) error {
-	n, err := wholeNumber(s)
-	if err != nil || n < v.lo || n > v.hi {
-		return fmt.Errorf("allowed a whole number %d..%d", v.lo, v.hi)
+	n, err := ParseWhole(s, v.lo, v.hi)
+	if err != nil {
+		return err
 	}
 	*v.p = n
 	return nil
@@ -101,6 +101,16 @@ func wholeNumber(s string) (int, error) {
 		return 0, strconv.ErrSyntax
 	}
 	return strconv.Atoi(s)
+}
+
+// ParseWhole reads a whole number lo..hi as a flag does; the error says
+// what is allowed. The game's panel fields use it too.
+func ParseWhole(s string, lo, hi int) (int, error) {
+	n, err := wholeNumber(s)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("allowed a whole number %d..%d", lo, hi)
+	}
+	return n, nil
 }
 
 // undefined starts the flag package's error for a flag it does not know.

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -341,8 +342,48 @@ func TestPanelMirrorsTheGame(t *testing.T) {
 	require.NoError(t, h.press(func(k *keys) {}))
 	p := h.g.panel
 	assert.Equal(t, 1, p.design, "the design chosen by key")
-	assert.Equal(t, 100, p.boids)
+	assert.Equal(t, "100", p.boids.text)
 	assert.Equal(t, runtime.GOMAXPROCS(0), p.procs)
 	assert.InDelta(t, 0.6, p.sep, 1e-6)
 	assert.Equal(t, []string{"wrap", "bounce"}, p.edges)
+}
+
+// The panel's number fields parse what is typed as the flags do: a bad
+// entry keeps the value and says why, where debugui's NumberField read it
+// as 0 and collapsed the flock to one boid.
+func TestPanelFieldRefusesBadEntries(t *testing.T) {
+	f := &numberField{name: "boids", lo: 1, hi: boids.MaxBoids, step: 500}
+	var applied []int
+	apply := func(n int) { applied = append(applied, n) }
+	for _, text := range []string{"abc", "1e3", "12 34", "99999999999999999999", "0", "100001", "+5", "", "-3", "5.0"} {
+		f.text, f.editing = text, true
+		msg := f.enter(2000, apply)
+		assert.Equal(t, fmt.Sprintf("boids: %s refused (allowed a whole number 1..100000); kept 2000", strconv.Quote(strings.TrimSpace(text))), msg)
+		assert.Equal(t, "2000", f.text, "the field shows the value kept")
+		assert.False(t, f.editing)
+	}
+	assert.Empty(t, applied, "no bad entry reaches the Sim")
+
+	f.text = " 500 "
+	assert.Empty(t, f.enter(2000, apply))
+	f.text = "2000"
+	assert.Empty(t, f.enter(2000, apply), "the same value is no change")
+	f.stepBy(99800, 500, apply)
+	f.stepBy(300, -500, apply)
+	f.stepBy(1, -500, apply)
+	assert.Equal(t, []int{500, boids.MaxBoids, 1}, applied, "a step stops at the end of the range")
+}
+
+// A refused entry is one line on stderr and the panel's note, and the
+// flock keeps its size.
+func TestPanelRefusalIsLoggedAndShown(t *testing.T) {
+	h := newHarness(t, 200)
+	p := h.g.panel
+	p.boids.text = "abc"
+	p.refuse(h.g)(p.boids.enter(200, p.accept(func(n int) { h.g.sim.SetBoids(n) })))
+	assert.Equal(t, `boids: "abc" refused (allowed a whole number 1..100000); kept 200`, p.note)
+	assert.Equal(t, 1, strings.Count(h.log.String(), "refused"))
+	h.until("a few ticks", func(s *boids.Snapshot) bool { return s.Tick > 3 })
+	assert.Len(t, h.g.snap.Boids, 200)
+	assert.NotContains(t, h.log.String(), "boids: 200 ->")
 }
