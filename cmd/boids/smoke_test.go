@@ -198,3 +198,42 @@ func TestTestBinaryWithoutDisplay(t *testing.T) {
 	assert.Contains(t, out2, "--- FAIL: no display")
 	assert.True(t, strings.HasSuffix(out2, "\nFAIL\n"), out2)
 }
+
+// On a display without access control and no Xauthority file (a bare
+// Xvfb), Ebiten's xgb connections used to log four lines before the
+// program's first; they are normal there and dropped.
+func TestNoXGBNoiseWithoutXauthority(t *testing.T) {
+	xvfb, err := exec.LookPath("Xvfb")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Xvfb is not installed; CI is set, so a test that cannot run fails")
+		}
+		t.Skip("Xvfb is not installed (make deps-test installs it)")
+	}
+	bin := buildBoids(t)
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	server := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	server.ExtraFiles = []*os.File{w}
+	require.NoError(t, server.Start())
+	w.Close()
+	t.Cleanup(func() {
+		server.Process.Kill()
+		server.Wait()
+	})
+	// Xvfb writes its display number on fd 3 once it accepts connections.
+	var num [16]byte
+	n, err := r.Read(num[:])
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-boids", "10", "-frames", "5")
+	cmd.Env = append(withoutDisplay(":"+strings.TrimSpace(string(num[:n]))), "XAUTHORITY="+filepath.Join(t.TempDir(), "none"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
+	assert.NotContains(t, stderr.String(), "XGB:")
+	assert.True(t, strings.HasPrefix(stderr.String(), "seed "), stderr.String())
+}

@@ -151,10 +151,17 @@ type runKey struct {
 
 func newMeter(snap *boids.Snapshot) *meter {
 	// The first window holds the start-up, so it counts as a change.
-	return &meter{
+	m := &meter{
 		rt: boids.NewRuntime(), start: snap.Published, prev: snap.Counters, prevTick: snap.Tick,
 		prevKey: keyOf(snap), sameRuns: -1,
 	}
+	// Until the first second closes, the overlay shows what is already
+	// known rather than zeros: the flock, GOMAXPROCS, the goroutines.
+	m.last = figures{
+		strategy: snap.Strategy, boids: len(snap.Boids), procs: m.prevKey.procs, target: snap.TPS,
+		goroutines: uint64(runtime.NumGoroutine()),
+	}
+	return m
 }
 
 func keyOf(snap *boids.Snapshot) runKey {

@@ -2,6 +2,7 @@ package game
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -283,4 +284,20 @@ func BenchmarkOverlay(b *testing.B) {
 			g.overlay.layout(&g.frames, 0, 24, 1)
 		}
 	})
+}
+
+// Before the first second has closed the overlay shows the real
+// GOMAXPROCS and goroutine count, not zeros.
+func TestOverlayFirstSecond(t *testing.T) {
+	h := newHarness(t, 200)
+	o := h.g.overlay
+	o.format(&h.g.meter.last, h.g.frames.quantiles(), h.g.snap, &h.g.compare)
+	var text strings.Builder
+	for _, l := range o.text.used() {
+		text.Write(l.b)
+		text.WriteByte('\n')
+	}
+	assert.Contains(t, text.String(), fmt.Sprintf("GOMAXPROCS %d\n", runtime.GOMAXPROCS(0)))
+	assert.NotContains(t, text.String(), " 0 goroutines")
+	assert.Regexp(t, ` [1-9][0-9]* goroutines`, text.String())
 }

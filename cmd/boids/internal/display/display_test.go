@@ -108,3 +108,18 @@ func TestTestBinaryWithoutDisplayDoesNotPass(t *testing.T) {
 		})
 	}
 }
+
+func TestAuthNoiseDropsOnlyTheAuthorityLines(t *testing.T) {
+	var out bytes.Buffer
+	w := authNoise{&out}
+	for _, l := range []string{
+		"XGB: conn.go:47: Could not get authority info: open /x: no such file or directory\n",
+		"XGB: conn.go:48: Trying connection without authority info...\n",
+		"XGB: xgb.go:419: A write error is unrecoverable: EOF\n",
+	} {
+		n, err := w.Write([]byte(l))
+		require.NoError(t, err)
+		assert.Equal(t, len(l), n)
+	}
+	assert.Equal(t, "XGB: xgb.go:419: A write error is unrecoverable: EOF\n", out.String())
+}
