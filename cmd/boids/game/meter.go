@@ -92,6 +92,7 @@ type figures struct {
 	boids    int
 	procs    int
 	steady   bool // the same design, count and GOMAXPROCS for two windows running
+	kind     kind // the design's family, which decides its contention figures
 	paused   bool
 
 	frames       frameQuantiles
@@ -138,7 +139,10 @@ type meter struct {
 	prevKey   runKey
 	sameRuns  int
 	rttWindow boids.Hist
-	last      figures
+	// kinds remembers each design's family once a steady window has shown
+	// it, so that a quiet second (a mutex nobody waited for) keeps it.
+	kinds map[string]kind
+	last  figures
 	fresh     bool // last changed since the consumer looked
 }
 
@@ -153,7 +157,7 @@ func newMeter(snap *boids.Snapshot) *meter {
 	// The first window holds the start-up, so it counts as a change.
 	m := &meter{
 		rt: boids.NewRuntime(), start: snap.Published, prev: snap.Counters, prevTick: snap.Tick,
-		prevKey: keyOf(snap), sameRuns: -1,
+		prevKey: keyOf(snap), sameRuns: -1, kinds: map[string]kind{},
 	}
 	// Until the first second closes, the overlay shows what is already
 	// known rather than zeros: the flock, GOMAXPROCS, the goroutines.
@@ -229,6 +233,12 @@ func (m *meter) closeWindow(snap *boids.Snapshot, frames *frameTimes, overlay ti
 	if n := c.Publishes - p.Publishes; n > 0 {
 		f.rebuild = (c.Rebuild - p.Rebuild) / time.Duration(n)
 	}
+	// The flock's counters run on across design switches, so only a
+	// steady window (no switch in it) tells the family.
+	if k := kindOf(f); f.steady && k != otherKind {
+		m.kinds[f.strategy] = k
+	}
+	f.kind = m.kinds[f.strategy]
 	m.rttWindow = c.RTTHist
 	m.rttWindow.Sub(&p.RTTHist)
 	f.rtt = m.rttWindow.Summary()
