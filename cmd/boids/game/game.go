@@ -135,7 +135,7 @@ func (g *Game) Update() error {
 		}
 	}
 	if !captured {
-		if g.in.QuitPressed() {
+		if g.in.Pressed(quitAction) {
 			return ebiten.Termination
 		}
 		g.handleKeys()
@@ -168,49 +168,15 @@ func (g *Game) measure(now time.Time) error {
 	return nil
 }
 
-func (g *Game) handleKeys() {
-	in := g.in
-	if in.PausePressed() {
-		g.togglePause()
-	}
-	if in.StepPressed() {
-		g.step()
-	}
-	if in.MorePressed() {
-		g.sim.Scale(2, 1)
-	}
-	if in.FewerPressed() {
-		g.sim.Scale(1, 2)
-	}
-	if in.ResetPressed() {
-		g.reset()
-	}
-	if in.NextStrategyPressed() {
-		g.selectStrategy((g.strategy + 1) % len(g.designs))
-	}
-	if i := in.StrategyKey(); i >= 0 {
-		if i < len(g.designs) {
-			g.selectStrategy(i)
-		} else {
-			g.log.printf("strategy: no design on key %d (keys 1..%d: %s)",
-				i+1, len(g.designs), strings.Join(boids.DesignNames(), ", "))
-		}
-	}
-	if in.ScreenshotPressed() && g.shot == nil {
+func (g *Game) toggleOverlay() {
+	g.showOverlay = !g.showOverlay
+	g.overlay.next = time.Time{}
+}
+
+// screenshot asks Draw for a copy of the screen, unless one is on its way.
+func (g *Game) screenshot() {
+	if g.shot == nil {
 		g.shot = &capture{name: shotName(time.Now())}
-	}
-	if in.OverlayPressed() {
-		g.showOverlay = !g.showOverlay
-		g.overlay.next = time.Time{}
-	}
-	if in.PanelPressed() {
-		g.showPanel = !g.showPanel
-	}
-	if in.HelpPressed() {
-		g.showHelp = !g.showHelp
-	}
-	if in.GridPressed() {
-		g.setGrid(!g.showGrid)
 	}
 }
 

@@ -30,26 +30,19 @@ func TestMain(m *testing.M) {
 
 // keys are controls a test presses for one Update.
 type keys struct {
-	pause, step, more, fewer, reset, quit, shot, next bool
-	overlay, panel, help, grid                        bool
-	digit                                             int
-	mouse                                             pointer
+	down  [numActions]bool
+	digit int
+	mouse pointer
 }
 
-func (k *keys) PausePressed() bool        { return k.pause }
-func (k *keys) StepPressed() bool         { return k.step }
-func (k *keys) MorePressed() bool         { return k.more }
-func (k *keys) FewerPressed() bool        { return k.fewer }
-func (k *keys) ResetPressed() bool        { return k.reset }
-func (k *keys) QuitPressed() bool         { return k.quit }
-func (k *keys) ScreenshotPressed() bool   { return k.shot }
-func (k *keys) NextStrategyPressed() bool { return k.next }
-func (k *keys) StrategyKey() int          { return k.digit }
-func (k *keys) OverlayPressed() bool      { return k.overlay }
-func (k *keys) PanelPressed() bool        { return k.panel }
-func (k *keys) HelpPressed() bool         { return k.help }
-func (k *keys) GridPressed() bool         { return k.grid }
-func (k *keys) Pointer() pointer          { return k.mouse }
+func (k *keys) Pressed(a action) bool {
+	if a == designAction {
+		return k.digit >= 0
+	}
+	return k.down[a]
+}
+func (k *keys) Digit() int       { return k.digit }
+func (k *keys) Pointer() pointer { return k.mouse }
 
 // syncBuffer collects log lines written by the game and the Sim's goroutine.
 type syncBuffer struct {
@@ -111,32 +104,32 @@ func (h *harness) until(what string, ok func(*boids.Snapshot) bool) {
 func TestKeysDriveTheSim(t *testing.T) {
 	h := newHarness(t, 200)
 
-	require.NoError(t, h.press(func(k *keys) { k.step = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[stepAction] = true }))
 	assert.Contains(t, h.log.String(), "step: only while paused (Space pauses)\n")
 
-	require.NoError(t, h.press(func(k *keys) { k.pause = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[pauseAction] = true }))
 	h.until("pause", func(s *boids.Snapshot) bool { return s.Paused })
 	tick := h.g.snap.Tick
-	require.NoError(t, h.press(func(k *keys) { k.step = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[stepAction] = true }))
 	h.until("one step", func(s *boids.Snapshot) bool { return s.Tick == tick+1 })
 	assert.Contains(t, h.log.String(), fmt.Sprintf("step (tick %d)", tick+1))
 
-	require.NoError(t, h.press(func(k *keys) { k.more = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[moreAction] = true }))
 	h.until("doubling", func(s *boids.Snapshot) bool { return len(s.Boids) == 400 })
-	require.NoError(t, h.press(func(k *keys) { k.fewer = true }))
-	require.NoError(t, h.press(func(k *keys) { k.fewer = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[fewerAction] = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[fewerAction] = true }))
 	h.until("two halvings", func(s *boids.Snapshot) bool { return len(s.Boids) == 100 })
 	assert.Contains(t, h.log.String(), "boids: 200 -> 400")
 	assert.Contains(t, h.log.String(), "boids: 200 -> 100")
 
-	require.NoError(t, h.press(func(k *keys) { k.reset = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[resetAction] = true }))
 	h.until("reset", func(s *boids.Snapshot) bool { return s.Seed != 1 })
 	assert.Contains(t, h.log.String(), "reset: seed")
 
-	require.NoError(t, h.press(func(k *keys) { k.pause = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[pauseAction] = true }))
 	h.until("resume", func(s *boids.Snapshot) bool { return !s.Paused && s.Tick > tick+5 })
 
-	assert.ErrorIs(t, h.press(func(k *keys) { k.quit = true }), ebiten.Termination)
+	assert.ErrorIs(t, h.press(func(k *keys) { k.down[quitAction] = true }), ebiten.Termination)
 }
 
 func TestStrategyKeys(t *testing.T) {
@@ -154,7 +147,7 @@ func TestStrategyKeys(t *testing.T) {
 
 	for i := range 2 * len(names) {
 		want := names[(i+1)%len(names)]
-		require.NoError(t, h.press(func(k *keys) { k.next = true }))
+		require.NoError(t, h.press(func(k *keys) { k.down[nextAction] = true }))
 		h.until("strategy "+want, func(s *boids.Snapshot) bool { return s.Strategy == want })
 	}
 }
@@ -245,7 +238,7 @@ func TestF12WritesANewFileEachTime(t *testing.T) {
 	t.Chdir(t.TempDir())
 	h := newHarness(t, 10)
 	for range 2 {
-		require.NoError(t, h.press(func(k *keys) { k.shot = true }))
+		require.NoError(t, h.press(func(k *keys) { k.down[shotAction] = true }))
 		require.NotNil(t, h.g.shot, "F12 asks Draw for a copy of the screen")
 		h.g.shot.img = image.NewRGBA(image.Rect(0, 0, 8, 4))
 		require.NoError(t, h.g.Update())
@@ -326,7 +319,7 @@ func TestCycleSwitchesDesigns(t *testing.T) {
 func TestToggleKeys(t *testing.T) {
 	h := newHarness(t, 50)
 	require.True(t, h.g.showOverlay, "the overlay is on by default")
-	require.NoError(t, h.press(func(k *keys) { k.overlay, k.panel, k.help, k.grid = true, true, true, true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[overlayAction], k.down[panelAction], k.down[helpAction], k.down[gridAction] = true, true, true, true }))
 	assert.False(t, h.g.showOverlay)
 	assert.True(t, h.g.showPanel)
 	assert.True(t, h.g.showHelp)
@@ -338,7 +331,7 @@ func TestPanelMirrorsTheGame(t *testing.T) {
 	h := newHarness(t, 100)
 	h.g.showPanel = true
 	h.g.screen = image.Pt(1280, 720)
-	require.NoError(t, h.press(func(k *keys) { k.next = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[nextAction] = true }))
 	require.NoError(t, h.press(func(k *keys) {}))
 	p := h.g.panel
 	assert.Equal(t, 1, p.design, "the design chosen by key")

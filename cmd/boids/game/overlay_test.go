@@ -272,7 +272,7 @@ func TestOverlayAllocatesNothing(t *testing.T) {
 	// AllocsPerRun counts every goroutine's allocations, and the boids'
 	// buffer pool refills itself under the race detector (which drops pooled
 	// items on purpose): only the overlay must be working while it counts.
-	require.NoError(t, h.press(func(k *keys) { k.pause = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[pauseAction] = true }))
 	h.until("pause", func(s *boids.Snapshot) bool { return s.Paused })
 	for _, d := range h.g.designs {
 		h.g.compare.add(&figures{strategy: d.Name, boids: 200, procs: runtime.GOMAXPROCS(0), ticks: 1, steady: true})
