@@ -319,7 +319,9 @@ func TestCycleSwitchesDesigns(t *testing.T) {
 func TestToggleKeys(t *testing.T) {
 	h := newHarness(t, 50)
 	require.True(t, h.g.showOverlay, "the overlay is on by default")
-	require.NoError(t, h.press(func(k *keys) { k.down[overlayAction], k.down[panelAction], k.down[helpAction], k.down[gridAction] = true, true, true, true }))
+	require.NoError(t, h.press(func(k *keys) {
+		k.down[overlayAction], k.down[panelAction], k.down[helpAction], k.down[gridAction] = true, true, true, true
+	}))
 	assert.False(t, h.g.showOverlay)
 	assert.True(t, h.g.showPanel)
 	assert.True(t, h.g.showHelp)

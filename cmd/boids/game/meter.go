@@ -143,7 +143,7 @@ type meter struct {
 	// it, so that a quiet second (a mutex nobody waited for) keeps it.
 	kinds map[string]kind
 	last  figures
-	fresh     bool // last changed since the consumer looked
+	fresh bool // last changed since the consumer looked
 }
 
 // runKey identifies what a steady state is steady for.
