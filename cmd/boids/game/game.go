@@ -3,13 +3,8 @@
 package game
 
 import (
-	"fmt"
 	"image"
-	"io"
 	"math"
-	"math/rand/v2"
-	"runtime"
-	"strings"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -22,6 +17,11 @@ import (
 // Game implements ebiten.Game. Update turns input into Sim commands and
 // takes the latest snapshot; Draw only draws that snapshot. Both run on the
 // main goroutine, so the snapshot has the single reader the Sim requires.
+// Its parts, each in a file of its own: simControl (control.go) is what the
+// game asked the Sim for and the actions that ask, which keys.go binds to
+// keys; hud (hud.go) the overlay, panel, help card, status line and the
+// measurements behind them; render.go draws the flock and the shapes; run.go
+// starts and ends the program, with its files and signals.
 type Game struct {
 	opts cli.Options
 	sim  *boids.Sim
@@ -29,45 +29,19 @@ type Game struct {
 	log  *logger
 	snap *boids.Snapshot
 
-	designs []boids.Design // the registry's, fixed once the sim has started
-
-	// The game's own record of what it asked the Sim for, so that keys
-	// pressed faster than the Sim publishes still act on the right state.
-	strategy int
-	paused   bool
-	params   boids.Params
-	tps      float64
-	// loggedParams are the rules as last reported on stderr: a slider
-	// logs its change once, when released.
-	loggedParams boids.Params
-	mouse        pointer
-	mouseDown    bool      // a button was held in the last update
-	switched     time.Time // when -cycle last switched designs
+	simControl
+	hud
 
 	flock  *flockRenderer
-	status *statusLine
+	shapes quads   // grid and pointer ring
 	scale  float64 // device scale factor, from Layout
 	screen image.Point
-
-	showOverlay, showPanel, showHelp, showGrid bool
-	overlay                                    *overlay
-	panel                                      *panel
-	help                                       *help
-	shapes                                     quads // grid and pointer ring
-	meter                                      *meter
-	compare                                    comparison
-	frames                                     frameTimes
-	csv                                        *csvWriter
-	csvFile                                    io.Closer
-	quit                                       *signals // nil in tests
-	lastDraw                                   time.Time
-	updateCPU, drawCPU                         time.Duration
-	overlayCPU                                 time.Duration // this frame's overlay work so far
 
 	shot       *capture // an F12 screenshot on its way to a file
 	final      *capture // the -screenshot frame
 	finalSaved bool
 	stats      frameStats
+	quit       *signals // SIGINT and SIGTERM; nil in tests
 	err        error
 }
 
@@ -79,36 +53,31 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 	snap := sim.Snapshot()
 	designs := boids.Designs()
 	return &Game{
-		designs:      designs,
-		compare:      comparison{designs: designs},
-		opts:         opts,
-		sim:          sim,
-		in:           in,
-		log:          log,
-		snap:         snap,
-		strategy:     max(0, designIndex(designs, opts.Strategy)),
-		params:       snap.Params,
-		loggedParams: snap.Params,
-		tps:          snap.TPS,
-		flock:        newFlockRenderer(),
-		status:       status,
-		scale:        1,
-		showOverlay:  opts.Overlay,
-		showPanel:    opts.Panel,
-		overlay:      newOverlay(status.face.Source),
-		panel:        newPanel(),
-		help:         newHelp(),
-		meter:        newMeter(snap),
+		opts: opts,
+		sim:  sim,
+		in:   in,
+		log:  log,
+		snap: snap,
+		simControl: simControl{
+			designs:      designs,
+			strategy:     max(0, designIndex(designs, opts.Strategy)),
+			params:       snap.Params,
+			loggedParams: snap.Params,
+			tps:          snap.TPS,
+		},
+		hud: hud{
+			showOverlay: opts.Overlay,
+			showPanel:   opts.Panel,
+			status:      status,
+			overlay:     newOverlay(status.face.Source),
+			panel:       newPanel(),
+			help:        newHelp(),
+			meter:       newMeter(snap),
+			compare:     comparison{designs: designs},
+		},
+		flock: newFlockRenderer(),
+		scale: 1,
 	}, nil
-}
-
-func designIndex(designs []boids.Design, name string) int {
-	for i, d := range designs {
-		if strings.EqualFold(d.Name, name) {
-			return i
-		}
-	}
-	return -1
 }
 
 // Update runs at Ebiten's 60 ticks per second, independently of the
@@ -148,190 +117,6 @@ func (g *Game) Update() error {
 	}
 	g.updateCPU += time.Since(t0)
 	return nil
-}
-
-// measure closes the metrics window once a second (feeding the comparison
-// and the CSV) and refreshes the overlay's text a few times a second.
-func (g *Game) measure(now time.Time) error {
-	if g.meter.observe(g.snap, &g.frames, g.overlay.cost, now) {
-		g.compare.add(&g.meter.last)
-		if g.csv != nil {
-			if err := g.csv.write(&g.meter.last); err != nil {
-				return fmt.Errorf("metrics csv: %w", err)
-			}
-		}
-	}
-	if g.showOverlay && g.overlay.due(now) {
-		g.overlay.format(&g.meter.last, g.frames.quantiles(), g.snap, &g.compare)
-		g.overlayCPU += time.Since(now)
-	}
-	return nil
-}
-
-func (g *Game) toggleOverlay() {
-	g.showOverlay = !g.showOverlay
-	g.overlay.next = time.Time{}
-}
-
-// screenshot asks Draw for a copy of the screen, unless one is on its way.
-func (g *Game) screenshot() {
-	if g.shot == nil {
-		g.shot = &capture{name: shotName(time.Now())}
-	}
-}
-
-// cycle moves to the next design when -cycle's time is up.
-func (g *Game) cycle(now time.Time) {
-	if g.opts.Cycle <= 0 {
-		return
-	}
-	if g.switched.IsZero() {
-		g.switched = now
-	}
-	if now.Sub(g.switched) >= g.opts.Cycle {
-		g.switched = now
-		g.selectStrategy((g.strategy + 1) % len(g.designs))
-	}
-}
-
-func (g *Game) togglePause() {
-	g.paused = !g.paused
-	g.sim.TogglePause()
-}
-
-func (g *Game) step() {
-	if g.paused {
-		g.sim.Step()
-	} else {
-		g.log.line("step: only while paused (Space pauses)")
-	}
-}
-
-func (g *Game) reset() { g.sim.Reset(rand.Uint64()) }
-
-func (g *Game) setGrid(on bool) {
-	g.showGrid = on
-	g.log.printf("grid: %s", map[bool]string{true: "shown", false: "hidden"}[on])
-}
-
-// setProcs changes GOMAXPROCS; the comparison table starts afresh at the
-// next steady second.
-func (g *Game) setProcs(n int) {
-	old := runtime.GOMAXPROCS(n)
-	if old != n {
-		g.log.printf("GOMAXPROCS: %d -> %d", old, n)
-	}
-}
-
-func (g *Game) setTPS(tps float64) {
-	g.tps = min(max(tps, 1), boids.MaxTPS)
-	g.sim.SetTPS(g.tps)
-}
-
-// editParams applies edit to the game's rules and sends them to the Sim
-// when they are valid; an invalid change gets one line and is dropped.
-func (g *Game) editParams(edit func(*boids.Params)) {
-	p := g.params
-	edit(&p)
-	if err := p.Validate(); err != nil {
-		g.log.printf("rules: %v", err)
-		return
-	}
-	g.params = p
-	g.sim.SetParams(p)
-}
-
-// logSettledParams prints one line per rule changed since the last report,
-// once no button is held, so that dragging a slider logs its final value.
-func (g *Game) logSettledParams() {
-	if g.mouseDown {
-		return
-	}
-	was, now := g.loggedParams, g.params
-	was.Pointer, was.Pull, was.Reach = now.Pointer, now.Pull, now.Reach
-	if was == now {
-		return
-	}
-	for _, c := range paramChanges(was, now) {
-		g.log.line(c)
-	}
-	g.loggedParams = now
-}
-
-func paramChanges(a, b boids.Params) []string {
-	var out []string
-	f := func(name string, x, y float32) {
-		if x != y {
-			out = append(out, fmt.Sprintf("%s: %g -> %g", name, x, y))
-		}
-	}
-	f("separation", a.Separation, b.Separation)
-	f("alignment", a.Alignment, b.Alignment)
-	f("cohesion", a.Cohesion, b.Cohesion)
-	f("view radius", a.Radius, b.Radius)
-	f("separation distance", a.SepDist, b.SepDist)
-	f("max speed", a.MaxSpeed, b.MaxSpeed)
-	if a.Edges != b.Edges {
-		out = append(out, fmt.Sprintf("edges: %s -> %s", a.Edges, b.Edges))
-	}
-	return out
-}
-
-// Pointer forces: the left button draws boids from afar, the right one
-// scatters those near it.
-const (
-	attractPull  = 0.06
-	attractReach = 260
-	scatterPull  = -0.6
-	scatterReach = 120
-)
-
-// handlePointer turns the mouse into the rules' pointer force. While the
-// panel holds the mouse the flock feels nothing.
-func (g *Game) handlePointer(captured bool) {
-	m := g.in.Pointer()
-	if captured {
-		m.attract, m.scatter = false, false
-	}
-	g.mouseDown = m.attract || m.scatter
-	g.mouse = m
-	p := g.params
-	switch {
-	case m.scatter:
-		p.Pull, p.Reach = scatterPull, scatterReach
-	case m.attract:
-		p.Pull, p.Reach = attractPull, attractReach
-	default:
-		p.Pull, p.Reach = 0, 0
-	}
-	if p.Pull != 0 {
-		v := g.view()
-		p.Pointer = boids.Vec{
-			X: (float32(float64(m.x)*g.scale) - v.offX) / v.scale,
-			Y: (float32(float64(m.y)*g.scale) - v.offY) / v.scale,
-		}
-	} else {
-		p.Pointer = boids.Vec{}
-	}
-	if p != g.params {
-		g.params = p
-		g.sim.SetParams(p)
-	}
-}
-
-// view maps the world onto the screen as last laid out.
-func (g *Game) view() view {
-	return fit(float32(g.opts.Width), float32(g.opts.Height), max(1, g.screen.X), max(1, g.screen.Y))
-}
-
-func (g *Game) selectStrategy(i int) {
-	if i == g.strategy {
-		g.log.printf("strategy: %s already in use (designs: %s)",
-			g.designs[i].Name, strings.Join(boids.DesignNames(), ", "))
-		return
-	}
-	g.strategy = i
-	g.sim.SetStrategy(g.designs[i].Name)
 }
 
 // finished says whether -frames (and its screenshot, if any) are done.
@@ -381,44 +166,6 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		g.final = &capture{name: g.opts.Screenshot, final: true}
 		g.final.take(screen, g.snap.Tick)
 	}
-}
-
-func (g *Game) overlayAtlas() *atlas { return g.overlay.glyphs(g.scale) }
-
-// drawShapes draws the grid's cells when shown and the pointer's ring
-// while a button is held, in one batch.
-func (g *Game) drawShapes(screen *ebiten.Image, a *atlas, v view) {
-	q := &g.shapes
-	q.reset()
-	s := float32(g.scale)
-	if g.showGrid {
-		p := &g.params
-		cols, rows := max(1, int(p.W/p.Radius)), max(1, int(p.H/p.Radius))
-		cw, ch := p.W/float32(cols)*v.scale, p.H/float32(rows)*v.scale
-		c := colour(0.5, 0.6, 0.8, 0.25)
-		for i := 1; i < cols; i++ {
-			q.rect(a, v.offX+float32(i)*cw, v.offY, s, p.H*v.scale, c)
-		}
-		for j := 1; j < rows; j++ {
-			q.rect(a, v.offX, v.offY+float32(j)*ch, p.W*v.scale, s, c)
-		}
-	}
-	if p := &g.params; p.Pull != 0 {
-		c := colour(0.4, 1, 0.5, 0.8)
-		if p.Pull < 0 {
-			c = colour(1, 0.3, 0.3, 0.9)
-		}
-		cx, cy := v.offX+p.Pointer.X*v.scale, v.offY+p.Pointer.Y*v.scale
-		for _, r := range [2]float32{p.Reach * v.scale, 6 * s} {
-			const n = 48
-			for i := range n {
-				a0, a1 := float64(i)*2*math.Pi/n, float64(i+1)*2*math.Pi/n
-				q.segment(a, cx+r*float32(math.Cos(a0)), cy+r*float32(math.Sin(a0)),
-					cx+r*float32(math.Cos(a1)), cy+r*float32(math.Sin(a1)), 2*s, c)
-			}
-		}
-	}
-	q.draw(screen, a)
 }
 
 // Layout gives the screen the window's size in physical pixels, never
