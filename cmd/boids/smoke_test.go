@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,13 +18,35 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// buildBoids compiles this command into a temporary folder.
+// built is the command, compiled once for every test that runs it.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+	out  []byte
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBoids compiles this command into a temporary folder, once.
 func buildBoids(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "boids")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "boids-test-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "boids")
+		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	require.NoError(t, built.err, "go build: %s", built.out)
+	return built.bin
 }
 
 // displayed runs bin on the display there is, or under xvfb-run.
