@@ -4,28 +4,25 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/boids-project/boids/cmd/boids/cli"
 	"github.com/boids-project/boids/cmd/boids/game"
 )
 
 func main() {
-	def := cli.Defaults()
-	def.Seed = uint64(time.Now().UnixNano())
-	opts, err := cli.Parse("boids", os.Args[1:], os.Stderr, def)
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "boids:", err)
-		os.Exit(2)
+	opts, code, done := cli.Command(os.Args[1:], os.Stderr)
+	if done {
+		os.Exit(code)
 	}
 	opts.Log = os.Stderr
-	if err := game.Run(opts); err != nil {
+	err := game.Run(opts)
+	var intr cli.Interrupted
+	switch {
+	case errors.As(err, &intr):
+		os.Exit(intr.ExitCode())
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "boids:", err)
 		os.Exit(1)
 	}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,13 +18,35 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// buildBoids compiles this command into a temporary folder.
+// built is the command, compiled once for every test that runs it.
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+	out  []byte
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBoids compiles this command into a temporary folder, once.
 func buildBoids(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "boids")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "boids-test-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "boids")
+		built.out, built.err = exec.Command("go", "build", "-o", built.bin, ".").CombinedOutput()
+	})
+	require.NoError(t, built.err, "go build: %s", built.out)
+	return built.bin
 }
 
 // displayed runs bin on the display there is, or under xvfb-run.
@@ -34,7 +57,11 @@ func displayed(t *testing.T, ctx context.Context, bin string, args ...string) *e
 	}
 	xvfb, err := exec.LookPath("xvfb-run")
 	if err != nil {
-		t.Skip("no display: DISPLAY is not set and xvfb-run is not installed (make deps-test installs it)")
+		const why = "no display: DISPLAY is not set and xvfb-run is not installed (make deps-test installs it)"
+		if os.Getenv("CI") != "" {
+			t.Fatal(why + "; CI is set, so a test that cannot run fails")
+		}
+		t.Skip(why)
 	}
 	return exec.CommandContext(ctx, xvfb, append([]string{"-a", "-s", "-screen 0 1920x1080x24", bin}, args...)...)
 }
@@ -108,4 +135,128 @@ func TestBadFlagExits2WithOneLine(t *testing.T) {
 	assert.Equal(t, 2, exit.ExitCode())
 	assert.Equal(t, "boids: invalid value \"0\" for flag -boids: allowed a whole number 1..100000\n", stderr.String())
 	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"))
+}
+
+// withoutDisplay is the environment with DISPLAY set to display, or
+// removed when display is empty.
+func withoutDisplay(display string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DISPLAY=") {
+			env = append(env, kv)
+		}
+	}
+	if display != "" {
+		env = append(env, "DISPLAY="+display)
+	}
+	return env
+}
+
+// Help and flag errors need no display; a valid command says in one line
+// that it has none, whether DISPLAY is unset or names a display that
+// cannot be opened, and never shows GLFW's panic.
+func TestWithoutDisplay(t *testing.T) {
+	bin := buildBoids(t)
+	for _, display := range []string{"", ":4093"} {
+		for _, tt := range []struct {
+			args []string
+			code int
+			want string
+		}{
+			{[]string{"-h"}, 0, "Usage: boids [flags]\n"},
+			{[]string{"-boids", "0"}, 2, "boids: invalid value \"0\" for flag -boids: allowed a whole number 1..100000\n"},
+			{[]string{"-boids", "10", "-frames", "1"}, 1, "boids: no display: "},
+		} {
+			t.Run(display+" "+strings.Join(tt.args, " "), func(t *testing.T) {
+				cmd := exec.Command(bin, tt.args...)
+				cmd.Env = withoutDisplay(display)
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				err := cmd.Run()
+				code := 0
+				var exit *exec.ExitError
+				if errors.As(err, &exit) {
+					code = exit.ExitCode()
+				} else {
+					require.NoError(t, err)
+				}
+				assert.Equal(t, tt.code, code, "stderr: %s", stderr.String())
+				assert.True(t, strings.HasPrefix(stderr.String(), tt.want), "stderr: %s", stderr.String())
+				assert.NotContains(t, stderr.String(), "panic")
+				assert.NotContains(t, stderr.String(), "goroutine ")
+				if tt.code != 0 {
+					assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %s", stderr.String())
+				}
+			})
+		}
+	}
+}
+
+// A test binary of a windowed package, without a display and without
+// xvfb-run, runs none of its tests: it must not look like a pass.
+func TestTestBinaryWithoutDisplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the game package's test binary")
+	}
+	bin := filepath.Join(t.TempDir(), "game.test")
+	out, err := exec.Command("go", "test", "-c", "-o", bin, "./game").CombinedOutput()
+	require.NoError(t, err, "go test -c: %s", out)
+	run := func(ci string) (string, int) {
+		cmd := exec.Command(bin)
+		cmd.Env = append(withoutDisplay(""), "PATH="+t.TempDir(), "CI="+ci)
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return string(out), exit.ExitCode()
+		}
+		require.NoError(t, err)
+		return string(out), 0
+	}
+	out2, code := run("")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out2, "--- SKIP: no display")
+	assert.Contains(t, out2, "\ntesting: warning: no tests to run\n", "go test shows [no tests to run]")
+	out2, code = run("true")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out2, "--- FAIL: no display")
+	assert.True(t, strings.HasSuffix(out2, "\nFAIL\n"), out2)
+}
+
+// On a display without access control and no Xauthority file (a bare
+// Xvfb), Ebiten's xgb connections used to log four lines before the
+// program's first; they are normal there and dropped.
+func TestNoXGBNoiseWithoutXauthority(t *testing.T) {
+	xvfb, err := exec.LookPath("Xvfb")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("Xvfb is not installed; CI is set, so a test that cannot run fails")
+		}
+		t.Skip("Xvfb is not installed (make deps-test installs it)")
+	}
+	bin := buildBoids(t)
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	server := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	server.ExtraFiles = []*os.File{w}
+	require.NoError(t, server.Start())
+	w.Close()
+	t.Cleanup(func() {
+		server.Process.Kill()
+		server.Wait()
+	})
+	// Xvfb writes its display number on fd 3 once it accepts connections.
+	var num [16]byte
+	n, err := r.Read(num[:])
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-boids", "10", "-frames", "5")
+	cmd.Env = append(withoutDisplay(":"+strings.TrimSpace(string(num[:n]))), "XAUTHORITY="+filepath.Join(t.TempDir(), "none"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
+	assert.NotContains(t, stderr.String(), "XGB:")
+	assert.True(t, strings.HasPrefix(stderr.String(), "seed "), stderr.String())
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/cli"
 )
 
 func main() {
@@ -51,17 +52,12 @@ type options struct {
 	quiet      bool
 }
 
-// errPrinted is a flag parse error that the flag package has already
-// printed, with the usage.
-type errPrinted struct{ error }
+// Limits of -ticks and -warmup: a million ticks of the smallest flock
+// already take minutes.
+const maxTicks = 1_000_000
 
-func (e errPrinted) Unwrap() error { return e.error }
-
-func parseFlags(args []string, stderr io.Writer) (options, error) {
-	fs := flag.NewFlagSet("boidsbench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `usage: boidsbench [flags]
+func usage(w io.Writer, fs *cli.FlagSet) {
+	fmt.Fprint(w, `usage: boidsbench [flags]
 
 Runs the game's flock (one goroutine per boid) under each design, and the
 sequential and workers baselines (same rules and grid, no goroutine per
@@ -70,24 +66,30 @@ each. Worlds have constant density (boids.BenchParams: about 30 candidates
 per neighbour query). Ctrl-C prints the rows finished so far.
 
 `)
-		fs.PrintDefaults()
-	}
-	var o options
+	fs.PrintDefaults(w)
+}
+
+// parseFlags reads the command line; -h prints the usage to stderr and
+// returns flag.ErrHelp, and every other error is one line, the outputs
+// included: they are checked (distinct, writable) before any measuring.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	fs := cli.NewFlagSet("boidsbench")
+	o := options{run: Run{Ticks: 600, Warmup: 100, Seed: 1}}
 	sizes := fs.String("boids", "1000,5000,10000", "flock sizes, comma-separated (world area grows with the flock: boids.BenchParams)")
 	strategies := fs.String("strategies", "all", "designs and baselines, comma-separated: "+strings.Join(strategyNames(), ", ")+", or all")
 	procs := fs.String("procs", fmt.Sprintf("1,%d", runtime.NumCPU()), "GOMAXPROCS values, comma-separated")
-	fs.IntVar(&o.run.Ticks, "ticks", 600, "timed ticks per combination")
-	fs.IntVar(&o.run.Warmup, "warmup", 100, "untimed ticks before timing")
-	fs.Uint64Var(&o.run.Seed, "seed", 1, "seed of the starting flock")
-	fs.StringVar(&o.csv, "csv", "", "also write the rows as CSV to `file`")
-	fs.StringVar(&o.json, "json", "", "also write the rows as JSON to `file`")
-	fs.StringVar(&o.png, "png", "", "also draw ticks/s against boids to `file` (PNG)")
-	fs.BoolVar(&o.quiet, "q", false, "no progress line on stderr")
+	fs.Int(&o.run.Ticks, 1, maxTicks, "ticks", fmt.Sprintf("timed ticks per combination, `N` in 1..%d", maxTicks))
+	fs.Int(&o.run.Warmup, 0, maxTicks, "warmup", fmt.Sprintf("untimed ticks before timing, `N` in 0..%d", maxTicks))
+	fs.Uint64(&o.run.Seed, "seed", "seed `N` of the starting flock")
+	fs.File(&o.csv, "csv", "also write the rows as CSV to `file`")
+	fs.File(&o.json, "json", "also write the rows as JSON to `file`")
+	fs.File(&o.png, "png", "also draw ticks/s against boids to `file` (PNG)")
+	fs.Bool(&o.quiet, "q", "no progress line on stderr")
 	if err := fs.Parse(args); err != nil {
-		return o, errPrinted{err}
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stderr, fs)
+		}
+		return o, err
 	}
 	var err error
 	if o.sizes, err = parseCounts("boids", *sizes, 1, boids.MaxBoids); err != nil {
@@ -99,10 +101,7 @@ per neighbour query). Ctrl-C prints the rows finished so far.
 	if o.procs, err = parseCounts("procs", *procs, 1, 1024); err != nil {
 		return o, err
 	}
-	if o.run.Ticks < 1 || o.run.Warmup < 0 {
-		return o, fmt.Errorf("-ticks %d, -warmup %d: want at least 1 timed tick and no negative warm-up", o.run.Ticks, o.run.Warmup)
-	}
-	return o, nil
+	return o, cli.CheckOutputs([]cli.Output{{Flag: "csv", Path: o.csv}, {Flag: "json", Path: o.json}, {Flag: "png", Path: o.png}})
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -111,9 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		if !errors.As(err, new(errPrinted)) {
-			fmt.Fprintln(stderr, "boidsbench:", err)
-		}
+		fmt.Fprintln(stderr, "boidsbench:", err)
 		return exitUsage
 	}
 	combos := Combos(o.strategies, o.sizes, o.procs)

@@ -80,6 +80,18 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		{"-procs", "0"},
 		{"-ticks", "0"},
 		{"extra"},
+		{"-ticks", "abc"},
+		{"-ticks", "1e9"},
+		{"-ticks", "+5"},
+		{"-seed", "-1"},
+		{"-q=maybe"},
+		{"-foo"},
+		{"-boids", "+5"},
+		{"-strategies", strings.Repeat("x", 100000)},
+		{"-csv", "/nonexistent/x.csv"},
+		{"-csv", "b.out", "-json", "b.out"},
+		{"-json", "b.out", "-png", "./b.out"},
+		{"-png", os.TempDir()},
 	} {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), args, &out, &errb)
@@ -88,7 +100,17 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		msg := errb.String()
 		assert.Equal(t, 1, strings.Count(msg, "\n"), "%v: %q", args, msg)
 		assert.True(t, strings.HasPrefix(msg, "boidsbench: "), "%v: %q", args, msg)
+		assert.Less(t, len(msg), 300, "%v: %.300q", args, msg)
 	}
+	assert.NoFileExists(t, "b.out")
+}
+
+func TestHelpIsUsageAndStatus0(t *testing.T) {
+	var out, errb bytes.Buffer
+	assert.Equal(t, 0, run(context.Background(), []string{"-h"}, &out, &errb))
+	assert.True(t, strings.HasPrefix(errb.String(), "usage: boidsbench [flags]\n"), errb.String())
+	assert.Contains(t, errb.String(), "-ticks N")
+	assert.Empty(t, out.String())
 }
 
 func TestPercentile(t *testing.T) {

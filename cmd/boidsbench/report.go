@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/cli"
 )
 
 var nan = math.NaN()
@@ -24,8 +25,8 @@ func parseCounts(name, s string, lo, hi int) ([]int, error) {
 	for _, f := range strings.Split(s, ",") {
 		f = strings.TrimSpace(f)
 		n, err := strconv.Atoi(f)
-		if err != nil || n < lo || n > hi {
-			return nil, fmt.Errorf("-%s: %q: want whole numbers %d..%d, comma-separated", name, f, lo, hi)
+		if err != nil || strings.HasPrefix(f, "+") || n < lo || n > hi {
+			return nil, fmt.Errorf("-%s: %s: want whole numbers %d..%d, comma-separated", name, cli.Quote(f), lo, hi)
 		}
 		if !slices.Contains(out, n) {
 			out = append(out, n)
@@ -49,7 +50,7 @@ func parseStrategies(s string) ([]string, error) {
 		if f == "all" {
 			names = valid
 		} else if !slices.Contains(valid, f) {
-			return nil, fmt.Errorf("-strategies: unknown %q: allowed %s, all", f, strings.Join(valid, ", "))
+			return nil, fmt.Errorf("-strategies: unknown %s: allowed %s, all", cli.Quote(f), strings.Join(valid, ", "))
 		}
 		for _, n := range names {
 			if !slices.Contains(out, n) {

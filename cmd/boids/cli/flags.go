@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -33,40 +32,38 @@ func Parse(name string, args []string, stderr io.Writer, def Options) (Options, 
 	cycle := int(o.Cycle / time.Second)
 	size := sizeValue{&o.Width, &o.Height}
 
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Var(&intValue{&o.Boids, 1, boids.MaxBoids}, "boids", fmt.Sprintf("number of boids, `N` in 1..%d", boids.MaxBoids))
+	fs := NewFlagSet(name)
+	fs.Int(&o.Boids, 1, boids.MaxBoids, "boids", fmt.Sprintf("number of boids, `N` in 1..%d", boids.MaxBoids))
 	fs.Var(strategyValue{&o.Strategy}, "strategy", "synchronization design `NAME`: "+strings.Join(boids.DesignNames(), ", "))
-	fs.Var(seedValue{&o.Seed}, "seed", "random seed `N` (default from the clock; the seed in use is printed at start)")
-	fs.Var(&intValue{&tps, 1, boids.MaxTPS}, "tps", fmt.Sprintf("simulation ticks per second, `N` in 1..%d", boids.MaxTPS))
-	fs.Var(&intValue{&o.Procs, 1, maxProcs}, "procs", fmt.Sprintf("GOMAXPROCS, `N` in 1..%d", maxProcs))
+	fs.Uint64(&o.Seed, "seed", "random seed `N` (default from the clock; the seed in use is printed at start)")
+	fs.Int(&tps, 1, boids.MaxTPS, "tps", fmt.Sprintf("simulation ticks per second, `N` in 1..%d", boids.MaxTPS))
+	fs.Int(&o.Procs, 1, maxProcs, "procs", fmt.Sprintf("GOMAXPROCS, `N` in 1..%d", maxProcs))
 	fs.Var(size, "size", fmt.Sprintf("world and initial window size `WxH`, each side %d..%d", boids.MinWorld, boids.MaxWorld))
 	fs.Var(edgesValue{&o.Edges}, "edges", "what the world's border does: `wrap|bounce`")
-	fs.Var(&intValue{&o.Frames, 0, 1 << 30}, "frames", "exit after `N` frames; 0 runs until the window is closed or Ctrl-C")
+	fs.Int(&o.Frames, 0, 1<<30, "frames", "exit after `N` frames; 0 runs until the window is closed or Ctrl-C")
 	fs.Var(shotValue{&o.Screenshot}, "screenshot", "save the last frame to `FILE.png` and exit (after 120 frames without -frames)")
-	fs.BoolVar(&o.Overlay, "overlay", o.Overlay, "show the metrics overlay at start (M toggles it)")
-	fs.BoolVar(&o.Panel, "panel", o.Panel, "open the control panel at start (P toggles it)")
-	fs.Var(&intValue{&cycle, 0, 3600}, "cycle", "switch to the next design every `N` seconds; 0 never does")
-	fs.Var(fileValue{&o.MetricsCSV}, "metrics-csv", "write the overlay's figures to `FILE`, one row per second")
-	fs.Var(fileValue{&o.Profiles.CPU}, "cpuprofile", "write a CPU profile to `FILE` (go tool pprof)")
-	fs.Var(fileValue{&o.Profiles.Trace}, "trace", "write an execution trace to `FILE` (go tool trace)")
-	fs.Var(fileValue{&o.Profiles.Mutex}, "mutexprofile", "write a mutex contention profile to `FILE` at exit")
-	fs.Var(fileValue{&o.Profiles.Block}, "blockprofile", "write a blocking profile (mutexes and channels) to `FILE` at exit")
+	fs.Bool(&o.Overlay, "overlay", "show the metrics overlay at start (M toggles it)")
+	fs.Bool(&o.Panel, "panel", "open the control panel at start (P toggles it)")
+	fs.Int(&cycle, 0, 3600, "cycle", "switch to the next design every `N` seconds; 0 never does")
+	for _, out := range o.outputs() {
+		if out.flag != "screenshot" {
+			fs.File(out.path, out.flag, out.usage)
+		}
+	}
 
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprintf(stderr, "Usage: %s [flags]\n", name)
-			fs.SetOutput(stderr)
-			fs.PrintDefaults()
-			return o, err
-		}
-		if strings.HasPrefix(err.Error(), "flag provided but not defined") {
-			return o, fmt.Errorf("%v (see -h for the flags)", err)
+			fs.PrintDefaults(stderr)
 		}
 		return o, err
 	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q: only flags are accepted (see -h)", fs.Arg(0))
+	var outs []Output
+	for _, out := range o.outputs() {
+		outs = append(outs, Output{out.flag, *out.path})
+	}
+	if err := CheckOutputs(outs); err != nil {
+		return o, err
 	}
 	o.TPS = float64(tps)
 	o.Cycle = time.Duration(cycle) * time.Second
@@ -74,41 +71,6 @@ func Parse(name string, args []string, stderr io.Writer, def Options) (Options, 
 		o.Frames = 120
 	}
 	return o, nil
-}
-
-// intValue is an integer flag limited to lo..hi.
-type intValue struct {
-	p      *int
-	lo, hi int
-}
-
-func (v *intValue) String() string {
-	if v.p == nil {
-		return ""
-	}
-	return strconv.Itoa(*v.p)
-}
-
-func (v *intValue) Set(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < v.lo || n > v.hi {
-		return fmt.Errorf("allowed a whole number %d..%d", v.lo, v.hi)
-	}
-	*v.p = n
-	return nil
-}
-
-type seedValue struct{ p *uint64 }
-
-func (v seedValue) String() string { return "" }
-
-func (v seedValue) Set(s string) error {
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return fmt.Errorf("allowed a whole number 0..%d", uint64(1<<64-1))
-	}
-	*v.p = n
-	return nil
 }
 
 type strategyValue struct{ p *string }
@@ -141,8 +103,8 @@ func (v sizeValue) String() string {
 
 func (v sizeValue) Set(s string) error {
 	ws, hs, ok := strings.Cut(strings.ToLower(s), "x")
-	w, errW := strconv.Atoi(ws)
-	h, errH := strconv.Atoi(hs)
+	w, errW := wholeNumber(ws)
+	h, errH := wholeNumber(hs)
 	if !ok || errW != nil || errH != nil ||
 		w < boids.MinWorld || w > boids.MaxWorld || h < boids.MinWorld || h > boids.MaxWorld {
 		return fmt.Errorf("allowed WxH with each side %d..%d, e.g. 1280x720", boids.MinWorld, boids.MaxWorld)
@@ -178,23 +140,7 @@ func (v shotValue) Set(s string) error {
 		return fmt.Errorf("allowed a file name ending in .png")
 	}
 	if dir, err := os.Stat(filepath.Dir(s)); err != nil || !dir.IsDir() {
-		return fmt.Errorf("folder %s does not exist", filepath.Dir(s))
-	}
-	*v.p = s
-	return nil
-}
-
-// fileValue is an output file whose folder must exist.
-type fileValue struct{ p *string }
-
-func (v fileValue) String() string { return "" }
-
-func (v fileValue) Set(s string) error {
-	if s == "" || strings.HasSuffix(s, string(filepath.Separator)) {
-		return fmt.Errorf("allowed a file name")
-	}
-	if dir, err := os.Stat(filepath.Dir(s)); err != nil || !dir.IsDir() {
-		return fmt.Errorf("folder %s does not exist", filepath.Dir(s))
+		return fmt.Errorf("folder %s does not exist", bound(filepath.Dir(s)))
 	}
 	*v.p = s
 	return nil

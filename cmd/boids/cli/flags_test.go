@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -105,6 +106,16 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"-cycle", "-1"}, "-cycle: allowed a whole number 0..3600"},
 		{[]string{"-speed", "3"}, "flag provided but not defined: -speed (see -h for the flags)"},
 		{[]string{"1000"}, `unexpected argument "1000"`},
+		{[]string{"-boids", "+5"}, `invalid value "+5" for flag -boids: allowed a whole number 1..100000`},
+		{[]string{"-tps", "+60"}, "-tps: allowed a whole number 1..1000"},
+		{[]string{"-frames", "+1"}, "-frames: allowed a whole number 0..1073741824"},
+		{[]string{"-seed", "+1"}, "-seed: allowed a whole number 0..18446744073709551615"},
+		{[]string{"-size", "+640x360"}, "-size: allowed WxH with each side 64..16384"},
+		{[]string{"-overlay=maybe"}, `invalid value "maybe" for flag -overlay: allowed true, false`},
+		{[]string{"-strategy", strings.Repeat("x", 100000)},
+			`invalid value "` + strings.Repeat("x", 80) + `"… for flag -strategy: allowed mutex`},
+		{[]string{"-" + strings.Repeat("y", 100000)}, "… (see -h for the flags)"},
+		{[]string{strings.Repeat("z", 100000)}, `unexpected argument "` + strings.Repeat("z", 80) + `"…`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -155,4 +166,64 @@ func TestNoEbiten(t *testing.T) {
 	require.NoError(t, err, "go list: %s", out)
 	assert.NotContains(t, string(out), "ebiten")
 	assert.Contains(t, string(out), "github.com/boids-project/boids/boids")
+}
+
+// Every error line stays short whatever the argument's length.
+func TestParseErrorsAreBounded(t *testing.T) {
+	long := strings.Repeat("é", 100000)
+	for _, args := range [][]string{
+		{"-strategy", long}, {"-boids", long}, {"-size", long}, {"-" + long}, {"-overlay=" + long}, {long},
+		{"-cpuprofile", long}, {"-screenshot", long + ".png"},
+	} {
+		_, err := Parse("boids", args, io.Discard, given())
+		require.Error(t, err)
+		assert.Less(t, len([]rune(err.Error())), 250, "%.60s", err)
+	}
+}
+
+// Outputs are checked before any is created: two flags naming one file,
+// a folder, or a place that cannot be written are flag errors, and leave
+// every existing file as it was.
+func TestOutputsCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	existing := filepath.Join(dir, "existing.prof")
+	require.NoError(t, os.WriteFile(existing, []byte("keep me"), 0o644))
+	linked := filepath.Join(dir, "linked.prof")
+	require.NoError(t, os.Symlink(existing, linked))
+	same := filepath.Join(dir, "same.bin")
+	png := filepath.Join(dir, "x.png")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-cpuprofile", same, "-trace", same},
+			fmt.Sprintf("-cpuprofile and -trace both name %q: each output needs its own file", same)},
+		{[]string{"-metrics-csv", png, "-screenshot", png},
+			fmt.Sprintf("-screenshot and -metrics-csv both name %q: each output needs its own file", png)},
+		{[]string{"-mutexprofile", filepath.Join(dir, ".", "same.bin"), "-blockprofile", same}, "-mutexprofile and -blockprofile both name"},
+		{[]string{"-cpuprofile", existing, "-trace", linked}, "-cpuprofile and -trace both name"},
+		{[]string{"-cpuprofile", existing, "-metrics-csv", dir}, fmt.Sprintf("-metrics-csv %q: is a folder, not a file", dir)},
+		{[]string{"-cpuprofile", existing, "-trace", "/proc/boids-test.trace"}, `-trace "/proc/boids-test.trace": cannot create: `},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, err := Parse("boids", tt.args, io.Discard, given())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			got, rerr := os.ReadFile(existing)
+			require.NoError(t, rerr)
+			assert.Equal(t, "keep me", string(got))
+			assert.NoFileExists(t, same)
+			assert.NoFileExists(t, png)
+		})
+	}
+
+	// Checking creates nothing and changes nothing.
+	fresh := filepath.Join(dir, "fresh.csv")
+	_, err := Parse("boids", []string{"-cpuprofile", existing, "-metrics-csv", fresh, "-trace", "/dev/null"}, io.Discard, given())
+	require.NoError(t, err)
+	assert.NoFileExists(t, fresh)
+	got, err := os.ReadFile(existing)
+	require.NoError(t, err)
+	assert.Equal(t, "keep me", string(got))
 }

@@ -36,7 +36,7 @@ func (p Profiles) Start() (stop func() error, err error) {
 		return errors.Join(errs...)
 	}
 	if p.CPU != "" {
-		f, err := os.Create(p.CPU)
+		f, err := Create(p.CPU)
 		if err != nil {
 			return stop, fmt.Errorf("cpuprofile: %w", err)
 		}
@@ -44,10 +44,13 @@ func (p Profiles) Start() (stop func() error, err error) {
 			f.Close()
 			return stop, fmt.Errorf("cpuprofile: %w", err)
 		}
-		stops = append(stops, func() error { pprof.StopCPUProfile(); return f.Close() })
+		stops = append(stops, func() error {
+			pprof.StopCPUProfile()
+			return wrap("cpuprofile", f.Close())
+		})
 	}
 	if p.Trace != "" {
-		f, err := os.Create(p.Trace)
+		f, err := Create(p.Trace)
 		if err != nil {
 			return stop, fmt.Errorf("trace: %w", err)
 		}
@@ -55,7 +58,10 @@ func (p Profiles) Start() (stop func() error, err error) {
 			f.Close()
 			return stop, fmt.Errorf("trace: %w", err)
 		}
-		stops = append(stops, func() error { trace.Stop(); return f.Close() })
+		stops = append(stops, func() error {
+			trace.Stop()
+			return wrap("trace", f.Close())
+		})
 	}
 	if p.Mutex != "" {
 		runtime.SetMutexProfileFraction(mutexFraction)
@@ -69,13 +75,55 @@ func (p Profiles) Start() (stop func() error, err error) {
 }
 
 func writeProfile(name, file string) error {
-	f, err := os.Create(file)
+	f, err := Create(file)
 	if err != nil {
 		return fmt.Errorf("%sprofile: %w", name, err)
 	}
 	if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
 		f.Close()
-		return fmt.Errorf("%sprofile: %w", name, err)
+		return wrap(name+"profile", err)
 	}
-	return f.Close()
+	return wrap(name+"profile", f.Close())
+}
+
+func wrap(what string, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// File is an output file that remembers its first write error: the
+// runtime's profile and trace writers run in goroutines of their own and
+// drop the errors of their writes, so a full disk would otherwise leave a
+// short file and no word of it.
+type File struct {
+	f   *os.File
+	err error
+}
+
+// Create creates (or truncates) the output file name.
+func Create(name string) (*File, error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	return &File{f: f}, nil
+}
+
+func (w *File) Write(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.f.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// Close closes the file and reports the first error of any write, or of
+// the close.
+func (w *File) Close() error {
+	return errors.Join(w.err, w.f.Close())
 }

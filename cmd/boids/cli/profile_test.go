@@ -39,3 +39,19 @@ func TestProfilesStartError(t *testing.T) {
 	require.NoError(t, err, "the CPU profile of the failed start was stopped")
 	require.NoError(t, again())
 }
+
+// A profile the runtime writes in the background still reports the write
+// that failed: a full disk is an error at stop, for every profile.
+func TestProfilesReportWriteErrors(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full on this system")
+	}
+	p := Profiles{CPU: "/dev/full", Trace: "/dev/full", Mutex: "/dev/full", Block: "/dev/full"}
+	stop, err := p.Start()
+	require.NoError(t, err)
+	err = stop()
+	require.Error(t, err)
+	for _, name := range []string{"cpuprofile: ", "trace: ", "mutexprofile: ", "blockprofile: "} {
+		assert.Contains(t, err.Error(), name+"write /dev/full: no space left on device")
+	}
+}

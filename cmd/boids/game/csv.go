@@ -3,23 +3,73 @@ package game
 import (
 	"io"
 	"strconv"
-	"strings"
 	"time"
 )
 
-// csvColumns are the -metrics-csv columns: the overlay's figures for one
-// second. Durations are in microseconds, waits in milliseconds per second,
-// shares between 0 and 1.
-var csvColumns = []string{
-	"time_s", "strategy", "boids", "gomaxprocs", "steady",
-	"fps", "frame_p50_ms", "frame_p95_ms", "frame_p99_ms", "frame_max_ms",
-	"target_tps", "tps", "tick_p50_us", "tick_p99_us",
-	"wake_p50_us", "barrier_p50_us", "publish_p50_us", "boid_update_p50_us", "boid_update_p99_us",
-	"updates_per_s", "goroutines",
-	"reads_per_s", "writes_per_s", "contended_share", "lock_wait_ms_per_s", "runtime_mutex_wait_ms_per_s",
-	"messages_per_s", "rtt_p50_us", "rtt_p99_us", "rtt_mean_us", "queue_mean", "queue_max", "owner_busy_share",
-	"cas_retries_per_s", "publishes_per_s", "rebuild_us",
-	"heap_mb", "gc_pause_ms_per_s", "sched_p99_us",
+// csvColumn is one -metrics-csv column: its name in the header and how
+// its value is appended to a row.
+type csvColumn struct {
+	name  string
+	value func(b []byte, f *figures, start time.Time) []byte
+}
+
+// csvColumns are the -metrics-csv columns, in their order: the overlay's
+// figures for one second. Durations are in microseconds, waits in
+// milliseconds per second, shares between 0 and 1.
+var csvColumns = []csvColumn{
+	{"time_s", func(b []byte, f *figures, start time.Time) []byte { return fixed(b, f.at.Sub(start).Seconds(), 1) }},
+	{"strategy", func(b []byte, f *figures, _ time.Time) []byte { return append(b, f.strategy...) }},
+	{"boids", num(0, func(f *figures) float64 { return float64(f.boids) })},
+	{"gomaxprocs", num(0, func(f *figures) float64 { return float64(f.procs) })},
+	{"steady", func(b []byte, f *figures, _ time.Time) []byte { return strconv.AppendBool(b, f.steady) }},
+	{"fps", num(1, func(f *figures) float64 { return float64(f.frames.fps) })},
+	{"frame_p50_ms", num(2, func(f *figures) float64 { return float64(f.frames.p50) })},
+	{"frame_p95_ms", num(2, func(f *figures) float64 { return float64(f.frames.p95) })},
+	{"frame_p99_ms", num(2, func(f *figures) float64 { return float64(f.frames.p99) })},
+	{"frame_max_ms", num(2, func(f *figures) float64 { return float64(f.frames.max) })},
+	{"target_tps", num(0, func(f *figures) float64 { return f.target })},
+	{"tps", num(1, func(f *figures) float64 { return f.tps })},
+	{"tick_p50_us", micros(func(f *figures) time.Duration { return f.stats.Total.P50 })},
+	{"tick_p99_us", micros(func(f *figures) time.Duration { return f.stats.Total.P99 })},
+	{"wake_p50_us", micros(func(f *figures) time.Duration { return f.stats.Wake.P50 })},
+	{"barrier_p50_us", micros(func(f *figures) time.Duration { return f.stats.Barrier.P50 })},
+	{"publish_p50_us", micros(func(f *figures) time.Duration { return f.stats.Publish.P50 })},
+	{"boid_update_p50_us", micros(func(f *figures) time.Duration { return f.stats.Update.P50 })},
+	{"boid_update_p99_us", micros(func(f *figures) time.Duration { return f.stats.Update.P99 })},
+	{"updates_per_s", num(0, func(f *figures) float64 { return f.updates })},
+	{"goroutines", num(0, func(f *figures) float64 { return float64(f.goroutines) })},
+	{"reads_per_s", num(0, func(f *figures) float64 { return f.reads })},
+	{"writes_per_s", num(0, func(f *figures) float64 { return f.writes })},
+	{"contended_share", num(4, func(f *figures) float64 { return f.contended })},
+	{"lock_wait_ms_per_s", num(2, func(f *figures) float64 { return f.lockWait * 1e3 })},
+	{"runtime_mutex_wait_ms_per_s", num(2, func(f *figures) float64 { return f.mutexRuntime * 1e3 })},
+	{"messages_per_s", num(0, func(f *figures) float64 { return f.messages })},
+	{"rtt_p50_us", micros(func(f *figures) time.Duration { return f.rtt.P50 })},
+	{"rtt_p99_us", micros(func(f *figures) time.Duration { return f.rtt.P99 })},
+	{"rtt_mean_us", micros(func(f *figures) time.Duration { return f.rttMean })},
+	{"queue_mean", num(1, func(f *figures) float64 { return f.queueMean })},
+	{"queue_max", num(0, func(f *figures) float64 { return float64(f.queueMax) })},
+	{"owner_busy_share", num(3, func(f *figures) float64 { return f.ownerBusy })},
+	{"cas_retries_per_s", num(1, func(f *figures) float64 { return f.casRetries })},
+	{"publishes_per_s", num(1, func(f *figures) float64 { return f.publishes })},
+	{"rebuild_us", micros(func(f *figures) time.Duration { return f.rebuild })},
+	{"heap_mb", num(1, func(f *figures) float64 { return float64(f.rt.HeapBytes) / (1 << 20) })},
+	{"gc_pause_ms_per_s", num(3, func(f *figures) float64 {
+		return f.rt.GCPause.Seconds() * 1e3 / max(f.window.Seconds(), 1e-9)
+	})},
+	{"sched_p99_us", micros(func(f *figures) time.Duration { return f.rt.SchedP99 })},
+}
+
+func fixed(b []byte, v float64, prec int) []byte { return strconv.AppendFloat(b, v, 'f', prec, 64) }
+
+// num is a column of v with prec decimals.
+func num(prec int, v func(*figures) float64) func([]byte, *figures, time.Time) []byte {
+	return func(b []byte, f *figures, _ time.Time) []byte { return fixed(b, v(f), prec) }
+}
+
+// micros is a column of a duration in microseconds, one decimal.
+func micros(v func(*figures) time.Duration) func([]byte, *figures, time.Time) []byte {
+	return func(b []byte, f *figures, _ time.Time) []byte { return fixed(b, float64(v(f))/1e3, 1) }
 }
 
 // csvWriter writes one row per closed window. Each row is one Write on an
@@ -32,55 +82,20 @@ type csvWriter struct {
 
 func newCSV(w io.Writer, start time.Time) (*csvWriter, error) {
 	c := &csvWriter{w: w, start: start}
-	_, err := io.WriteString(w, strings.Join(csvColumns, ",")+"\n")
+	b := c.row[:0]
+	for _, col := range csvColumns {
+		b = append(append(b, col.name...), ',')
+	}
+	b[len(b)-1] = '\n'
+	_, err := w.Write(b)
 	return c, err
 }
 
 func (c *csvWriter) write(f *figures) error {
 	b := c.row[:0]
-	us := func(d time.Duration) float64 { return float64(d) / 1e3 }
-	num := func(v float64, prec int) { b = strconv.AppendFloat(b, v, 'f', prec, 64); b = append(b, ',') }
-	num(f.at.Sub(c.start).Seconds(), 1)
-	b = append(b, f.strategy...)
-	b = append(b, ',')
-	num(float64(f.boids), 0)
-	num(float64(f.procs), 0)
-	b = strconv.AppendBool(b, f.steady)
-	b = append(b, ',')
-	num(float64(f.frames.fps), 1)
-	num(float64(f.frames.p50), 2)
-	num(float64(f.frames.p95), 2)
-	num(float64(f.frames.p99), 2)
-	num(float64(f.frames.max), 2)
-	num(f.target, 0)
-	num(f.tps, 1)
-	num(us(f.stats.Total.P50), 1)
-	num(us(f.stats.Total.P99), 1)
-	num(us(f.stats.Wake.P50), 1)
-	num(us(f.stats.Barrier.P50), 1)
-	num(us(f.stats.Publish.P50), 1)
-	num(us(f.stats.Update.P50), 1)
-	num(us(f.stats.Update.P99), 1)
-	num(f.updates, 0)
-	num(float64(f.goroutines), 0)
-	num(f.reads, 0)
-	num(f.writes, 0)
-	num(f.contended, 4)
-	num(f.lockWait*1e3, 2)
-	num(f.mutexRuntime*1e3, 2)
-	num(f.messages, 0)
-	num(us(f.rtt.P50), 1)
-	num(us(f.rtt.P99), 1)
-	num(us(f.rttMean), 1)
-	num(f.queueMean, 1)
-	num(float64(f.queueMax), 0)
-	num(f.ownerBusy, 3)
-	num(f.casRetries, 1)
-	num(f.publishes, 1)
-	num(us(f.rebuild), 1)
-	num(float64(f.rt.HeapBytes)/(1<<20), 1)
-	num(f.rt.GCPause.Seconds()*1e3/max(f.window.Seconds(), 1e-9), 3)
-	num(us(f.rt.SchedP99), 1)
+	for _, col := range csvColumns {
+		b = append(col.value(b, f, c.start), ',')
+	}
 	b[len(b)-1] = '\n'
 	c.row = b
 	_, err := c.w.Write(b)

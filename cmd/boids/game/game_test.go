@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -29,26 +30,19 @@ func TestMain(m *testing.M) {
 
 // keys are controls a test presses for one Update.
 type keys struct {
-	pause, step, more, fewer, reset, quit, shot, next bool
-	overlay, panel, help, grid                        bool
-	digit                                             int
-	mouse                                             pointer
+	down  [numActions]bool
+	digit int
+	mouse pointer
 }
 
-func (k *keys) PausePressed() bool        { return k.pause }
-func (k *keys) StepPressed() bool         { return k.step }
-func (k *keys) MorePressed() bool         { return k.more }
-func (k *keys) FewerPressed() bool        { return k.fewer }
-func (k *keys) ResetPressed() bool        { return k.reset }
-func (k *keys) QuitPressed() bool         { return k.quit }
-func (k *keys) ScreenshotPressed() bool   { return k.shot }
-func (k *keys) NextStrategyPressed() bool { return k.next }
-func (k *keys) StrategyKey() int          { return k.digit }
-func (k *keys) OverlayPressed() bool      { return k.overlay }
-func (k *keys) PanelPressed() bool        { return k.panel }
-func (k *keys) HelpPressed() bool         { return k.help }
-func (k *keys) GridPressed() bool         { return k.grid }
-func (k *keys) Pointer() pointer          { return k.mouse }
+func (k *keys) Pressed(a action) bool {
+	if a == designAction {
+		return k.digit >= 0
+	}
+	return k.down[a]
+}
+func (k *keys) Digit() int       { return k.digit }
+func (k *keys) Pointer() pointer { return k.mouse }
 
 // syncBuffer collects log lines written by the game and the Sim's goroutine.
 type syncBuffer struct {
@@ -110,32 +104,32 @@ func (h *harness) until(what string, ok func(*boids.Snapshot) bool) {
 func TestKeysDriveTheSim(t *testing.T) {
 	h := newHarness(t, 200)
 
-	require.NoError(t, h.press(func(k *keys) { k.step = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[stepAction] = true }))
 	assert.Contains(t, h.log.String(), "step: only while paused (Space pauses)\n")
 
-	require.NoError(t, h.press(func(k *keys) { k.pause = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[pauseAction] = true }))
 	h.until("pause", func(s *boids.Snapshot) bool { return s.Paused })
 	tick := h.g.snap.Tick
-	require.NoError(t, h.press(func(k *keys) { k.step = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[stepAction] = true }))
 	h.until("one step", func(s *boids.Snapshot) bool { return s.Tick == tick+1 })
 	assert.Contains(t, h.log.String(), fmt.Sprintf("step (tick %d)", tick+1))
 
-	require.NoError(t, h.press(func(k *keys) { k.more = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[moreAction] = true }))
 	h.until("doubling", func(s *boids.Snapshot) bool { return len(s.Boids) == 400 })
-	require.NoError(t, h.press(func(k *keys) { k.fewer = true }))
-	require.NoError(t, h.press(func(k *keys) { k.fewer = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[fewerAction] = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[fewerAction] = true }))
 	h.until("two halvings", func(s *boids.Snapshot) bool { return len(s.Boids) == 100 })
 	assert.Contains(t, h.log.String(), "boids: 200 -> 400")
 	assert.Contains(t, h.log.String(), "boids: 200 -> 100")
 
-	require.NoError(t, h.press(func(k *keys) { k.reset = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[resetAction] = true }))
 	h.until("reset", func(s *boids.Snapshot) bool { return s.Seed != 1 })
 	assert.Contains(t, h.log.String(), "reset: seed")
 
-	require.NoError(t, h.press(func(k *keys) { k.pause = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[pauseAction] = true }))
 	h.until("resume", func(s *boids.Snapshot) bool { return !s.Paused && s.Tick > tick+5 })
 
-	assert.ErrorIs(t, h.press(func(k *keys) { k.quit = true }), ebiten.Termination)
+	assert.ErrorIs(t, h.press(func(k *keys) { k.down[quitAction] = true }), ebiten.Termination)
 }
 
 func TestStrategyKeys(t *testing.T) {
@@ -153,7 +147,7 @@ func TestStrategyKeys(t *testing.T) {
 
 	for i := range 2 * len(names) {
 		want := names[(i+1)%len(names)]
-		require.NoError(t, h.press(func(k *keys) { k.next = true }))
+		require.NoError(t, h.press(func(k *keys) { k.down[nextAction] = true }))
 		h.until("strategy "+want, func(s *boids.Snapshot) bool { return s.Strategy == want })
 	}
 }
@@ -244,7 +238,7 @@ func TestF12WritesANewFileEachTime(t *testing.T) {
 	t.Chdir(t.TempDir())
 	h := newHarness(t, 10)
 	for range 2 {
-		require.NoError(t, h.press(func(k *keys) { k.shot = true }))
+		require.NoError(t, h.press(func(k *keys) { k.down[shotAction] = true }))
 		require.NotNil(t, h.g.shot, "F12 asks Draw for a copy of the screen")
 		h.g.shot.img = image.NewRGBA(image.Rect(0, 0, 8, 4))
 		require.NoError(t, h.g.Update())
@@ -325,7 +319,9 @@ func TestCycleSwitchesDesigns(t *testing.T) {
 func TestToggleKeys(t *testing.T) {
 	h := newHarness(t, 50)
 	require.True(t, h.g.showOverlay, "the overlay is on by default")
-	require.NoError(t, h.press(func(k *keys) { k.overlay, k.panel, k.help, k.grid = true, true, true, true }))
+	require.NoError(t, h.press(func(k *keys) {
+		k.down[overlayAction], k.down[panelAction], k.down[helpAction], k.down[gridAction] = true, true, true, true
+	}))
 	assert.False(t, h.g.showOverlay)
 	assert.True(t, h.g.showPanel)
 	assert.True(t, h.g.showHelp)
@@ -337,12 +333,52 @@ func TestPanelMirrorsTheGame(t *testing.T) {
 	h := newHarness(t, 100)
 	h.g.showPanel = true
 	h.g.screen = image.Pt(1280, 720)
-	require.NoError(t, h.press(func(k *keys) { k.next = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[nextAction] = true }))
 	require.NoError(t, h.press(func(k *keys) {}))
 	p := h.g.panel
 	assert.Equal(t, 1, p.design, "the design chosen by key")
-	assert.Equal(t, 100, p.boids)
+	assert.Equal(t, "100", p.boids.text)
 	assert.Equal(t, runtime.GOMAXPROCS(0), p.procs)
 	assert.InDelta(t, 0.6, p.sep, 1e-6)
 	assert.Equal(t, []string{"wrap", "bounce"}, p.edges)
+}
+
+// The panel's number fields parse what is typed as the flags do: a bad
+// entry keeps the value and says why, where debugui's NumberField read it
+// as 0 and collapsed the flock to one boid.
+func TestPanelFieldRefusesBadEntries(t *testing.T) {
+	f := &numberField{name: "boids", lo: 1, hi: boids.MaxBoids, step: 500}
+	var applied []int
+	apply := func(n int) { applied = append(applied, n) }
+	for _, text := range []string{"abc", "1e3", "12 34", "99999999999999999999", "0", "100001", "+5", "", "-3", "5.0"} {
+		f.text, f.editing = text, true
+		msg := f.enter(2000, apply)
+		assert.Equal(t, fmt.Sprintf("boids: %s refused (allowed a whole number 1..100000); kept 2000", strconv.Quote(strings.TrimSpace(text))), msg)
+		assert.Equal(t, "2000", f.text, "the field shows the value kept")
+		assert.False(t, f.editing)
+	}
+	assert.Empty(t, applied, "no bad entry reaches the Sim")
+
+	f.text = " 500 "
+	assert.Empty(t, f.enter(2000, apply))
+	f.text = "2000"
+	assert.Empty(t, f.enter(2000, apply), "the same value is no change")
+	f.stepBy(99800, 500, apply)
+	f.stepBy(300, -500, apply)
+	f.stepBy(1, -500, apply)
+	assert.Equal(t, []int{500, boids.MaxBoids, 1}, applied, "a step stops at the end of the range")
+}
+
+// A refused entry is one line on stderr and the panel's note, and the
+// flock keeps its size.
+func TestPanelRefusalIsLoggedAndShown(t *testing.T) {
+	h := newHarness(t, 200)
+	p := h.g.panel
+	p.boids.text = "abc"
+	p.refuse(h.g)(p.boids.enter(200, p.accept(func(n int) { h.g.sim.SetBoids(n) })))
+	assert.Equal(t, `boids: "abc" refused (allowed a whole number 1..100000); kept 200`, p.note)
+	assert.Equal(t, 1, strings.Count(h.log.String(), "refused"))
+	h.until("a few ticks", func(s *boids.Snapshot) bool { return s.Tick > 3 })
+	assert.Len(t, h.g.snap.Boids, 200)
+	assert.NotContains(t, h.log.String(), "boids: 200 ->")
 }

@@ -2,24 +2,6 @@ package game
 
 import "github.com/hajimehoshi/ebiten/v2"
 
-// helpKeys is the help card: every key and mouse action.
-var helpKeys = [][2]string{
-	{"Space", "pause / resume"},
-	{".", "one tick while paused"},
-	{"+  -", "double / halve the boids"},
-	{"1 2 3 ...", "select a design by its number"},
-	{"Tab", "next design"},
-	{"R", "restart the flock with a new seed"},
-	{"M", "metrics overlay on / off"},
-	{"P", "control panel on / off"},
-	{"G", "show the grid's cells"},
-	{"H  F1", "this help on / off"},
-	{"left mouse", "attract the flock"},
-	{"right mouse", "scatter the flock (a predator)"},
-	{"F12", "save a screenshot"},
-	{"Esc  Q", "quit"},
-}
-
 // help draws the help card centred on the screen, with the overlay's atlas.
 type help struct {
 	text page
@@ -29,8 +11,8 @@ type help struct {
 func newHelp() *help {
 	h := &help{}
 	h.text.heading("KEYS")
-	for _, k := range helpKeys {
-		h.text.add(textColour).s("  ").s(k[0]).col(16).s(k[1])
+	for _, b := range keyTable {
+		h.text.add(textColour).s("  ").s(b.label).col(20).s(b.help)
 	}
 	h.text.add(dimColour).s("  While the panel holds the mouse or a field,")
 	h.text.add(dimColour).s("  keys and mouse act on the panel only.")

@@ -92,6 +92,7 @@ type figures struct {
 	boids    int
 	procs    int
 	steady   bool // the same design, count and GOMAXPROCS for two windows running
+	kind     kind // the design's family, which decides its contention figures
 	paused   bool
 
 	frames       frameQuantiles
@@ -138,8 +139,11 @@ type meter struct {
 	prevKey   runKey
 	sameRuns  int
 	perWindow boids.Counters // the costs since prev, of the window just closed
-	last      figures
-	fresh     bool // last changed since the consumer looked
+	// kinds remembers each design's family once a steady window has shown
+	// it, so that a quiet second (a mutex nobody waited for) keeps it.
+	kinds map[string]kind
+	last  figures
+	fresh bool // last changed since the consumer looked
 }
 
 // runKey identifies what a steady state is steady for.
@@ -151,10 +155,17 @@ type runKey struct {
 
 func newMeter(snap *boids.Snapshot) *meter {
 	// The first window holds the start-up, so it counts as a change.
-	return &meter{
+	m := &meter{
 		rt: boids.NewRuntime(), start: snap.Published, prev: snap.Counters, prevTick: snap.Tick,
-		prevKey: keyOf(snap), sameRuns: -1,
+		prevKey: keyOf(snap), sameRuns: -1, kinds: map[string]kind{},
 	}
+	// Until the first second closes, the overlay shows what is already
+	// known rather than zeros: the flock, GOMAXPROCS, the goroutines.
+	m.last = figures{
+		strategy: snap.Strategy, boids: len(snap.Boids), procs: m.prevKey.procs, target: snap.TPS,
+		goroutines: uint64(runtime.NumGoroutine()),
+	}
+	return m
 }
 
 func keyOf(snap *boids.Snapshot) runKey {
@@ -164,8 +175,18 @@ func keyOf(snap *boids.Snapshot) runKey {
 // observe closes a window when a second of simulation has been published
 // since the last one, and reports whether it did.
 func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.Duration, now time.Time) bool {
+	if snap.Published.Sub(m.start) < time.Second {
+		return false
+	}
+	return m.closeWindow(snap, frames, overlay, now)
+}
+
+// closeWindow closes the current window, however short, if the snapshot
+// was published after it began; at exit it gives the last part-second its
+// row. It reports whether it did.
+func (m *meter) closeWindow(snap *boids.Snapshot, frames *frameTimes, overlay time.Duration, now time.Time) bool {
 	el := snap.Published.Sub(m.start)
-	if el < time.Second {
+	if el <= 0 {
 		return false
 	}
 	key := keyOf(snap)
@@ -213,6 +234,12 @@ func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.D
 	if d.Publishes > 0 {
 		f.rebuild = d.Rebuild / time.Duration(d.Publishes)
 	}
+	// The flock's counters run on across design switches, so only a
+	// steady window (no switch in it) tells the family.
+	if k := kindOf(f); f.steady && k != otherKind {
+		m.kinds[f.strategy] = k
+	}
+	f.kind = m.kinds[f.strategy]
 	f.rtt = d.RTTHist.Summary()
 	f.rttSamples = d.RTTSamples
 	if f.rttSamples > 0 {

@@ -104,7 +104,7 @@ func (o *overlay) phase(name string, q boids.Quantiles) *line {
 
 func (o *overlay) contention(f *figures, snap *boids.Snapshot) {
 	p := &o.text
-	switch kindOf(f) {
+	switch f.kind {
 	case lockKind:
 		p.heading(snap.Strategy).col(9).s("lock wait ").secs(f.lockWait).s("/s = ").f(f.lockWait, 1).
 			s(" boids waiting on average")
@@ -155,7 +155,7 @@ func (o *overlay) table(c *comparison) {
 		l.right(30, func(l *line) { l.dur(f.stats.Total.P99) })
 		l.right(42, func(l *line) { l.f(float64(f.frames.p99), 1).s(" ms") })
 		l.col(44)
-		switch kindOf(f) {
+		switch f.kind {
 		case lockKind:
 			l.s("wait ").secs(f.lockWait).s("/s, ").pct(f.contended).s(" contended")
 		case channelKind:
@@ -245,21 +245,14 @@ const (
 	lockFreeKind
 )
 
-// kindOf names the built-in designs' families, and tells a registered
-// design's (the workshop's) from the counters it fills.
+// kindOf tells a design's family from what its counters filled in a
+// window: messages to an owner, lock waits, published frames. A design that
+// counted none of them (a lock nobody waited for) is other.
 func kindOf(f *figures) kind {
-	switch f.strategy {
-	case "mutex":
-		return lockKind
-	case "channel":
-		return channelKind
-	case "lockfree":
-		return lockFreeKind
-	}
 	switch {
 	case f.messages > 0:
 		return channelKind
-	case f.lockWait > 0 || f.contended > 0:
+	case f.contended > 0 || f.lockWait > 0:
 		return lockKind
 	case f.publishes > 0 || f.casRetries > 0:
 		return lockFreeKind

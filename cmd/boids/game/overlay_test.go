@@ -2,6 +2,7 @@ package game
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -108,21 +109,47 @@ func TestMeterRates(t *testing.T) {
 	assert.Zero(t, m.last.contended)
 }
 
-func TestKindOfRegisteredDesigns(t *testing.T) {
+// A design's family comes from what its counters fill, not its name, and
+// stays once a steady window has shown it: a registered design gets the
+// figures its family means, and a design switched to is not taken for the
+// one before it, whose counts the flock's running counters still hold.
+func TestKindFromCounters(t *testing.T) {
 	tests := []struct {
 		f    figures
 		want kind
 	}{
-		{figures{strategy: "mutex"}, lockKind},
-		{figures{strategy: "lockfree"}, lockFreeKind},
-		{figures{strategy: "stripes", lockWait: 0.1}, lockKind},
-		{figures{strategy: "inbox", messages: 10}, channelKind},
-		{figures{strategy: "snapshot", publishes: 60}, lockFreeKind},
-		{figures{strategy: "naive"}, otherKind},
+		{figures{reads: 10, writes: 10}, otherKind},
+		{figures{contended: 0.1}, lockKind},
+		{figures{lockWait: 0.001}, lockKind},
+		{figures{messages: 10, contended: 0.1}, channelKind},
+		{figures{publishes: 60}, lockFreeKind},
+		{figures{casRetries: 1}, lockFreeKind},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, kindOf(&tt.f), tt.f.strategy)
+		assert.Equal(t, tt.want, kindOf(&tt.f), "%+v", tt.f)
 	}
+
+	t0 := time.Now()
+	snap := boids.Snapshot{Strategy: "inbox", Boids: make([]boids.Boid, 10), Published: t0}
+	m := newMeter(&snap)
+	var frames frameTimes
+	window := func(edit func(*boids.Counters)) kind {
+		snap.Published = snap.Published.Add(time.Second)
+		snap.Tick += 60
+		edit(&snap.Counters)
+		require.True(t, m.observe(&snap, &frames, 0, snap.Published))
+		return m.last.kind
+	}
+	assert.Equal(t, otherKind, window(func(c *boids.Counters) { c.Messages += 600 }), "the start is no steady window")
+	assert.Equal(t, channelKind, window(func(c *boids.Counters) { c.Messages += 600 }))
+
+	snap.Strategy = "stripes"
+	assert.Equal(t, otherKind, window(func(c *boids.Counters) { c.Messages += 300; c.Reads += 300 }),
+		"the switch's window holds the old design's messages")
+	assert.Equal(t, otherKind, window(func(c *boids.Counters) { c.Reads += 600 }), "no wait seen yet")
+	assert.Equal(t, lockKind, window(func(c *boids.Counters) { c.Reads += 600; c.Contended++ }))
+	assert.Equal(t, lockKind, window(func(c *boids.Counters) { c.Reads += 600 }), "a quiet second keeps it")
+	assert.Equal(t, channelKind, m.kinds["inbox"])
 }
 
 func TestComparisonKeepsSteadyRowsAndResets(t *testing.T) {
@@ -245,7 +272,7 @@ func TestOverlayAllocatesNothing(t *testing.T) {
 	// AllocsPerRun counts every goroutine's allocations, and the boids'
 	// buffer pool refills itself under the race detector (which drops pooled
 	// items on purpose): only the overlay must be working while it counts.
-	require.NoError(t, h.press(func(k *keys) { k.pause = true }))
+	require.NoError(t, h.press(func(k *keys) { k.down[pauseAction] = true }))
 	h.until("pause", func(s *boids.Snapshot) bool { return s.Paused })
 	for _, d := range h.g.designs {
 		h.g.compare.add(&figures{strategy: d.Name, boids: 200, procs: runtime.GOMAXPROCS(0), ticks: 1, steady: true})
@@ -283,4 +310,20 @@ func BenchmarkOverlay(b *testing.B) {
 			g.overlay.layout(&g.frames, 0, 24, 1)
 		}
 	})
+}
+
+// Before the first second has closed the overlay shows the real
+// GOMAXPROCS and goroutine count, not zeros.
+func TestOverlayFirstSecond(t *testing.T) {
+	h := newHarness(t, 200)
+	o := h.g.overlay
+	o.format(&h.g.meter.last, h.g.frames.quantiles(), h.g.snap, &h.g.compare)
+	var text strings.Builder
+	for _, l := range o.text.used() {
+		text.Write(l.b)
+		text.WriteByte('\n')
+	}
+	assert.Contains(t, text.String(), fmt.Sprintf("GOMAXPROCS %d\n", runtime.GOMAXPROCS(0)))
+	assert.NotContains(t, text.String(), " 0 goroutines")
+	assert.Regexp(t, ` [1-9][0-9]* goroutines`, text.String())
 }

@@ -25,17 +25,24 @@ type panel struct {
 	names  []string
 	edges  []string
 	design int
-	boids  int
+	boids  numberField
 	procs  int
-	tps    int
+	tps    numberField
 	edge   int
 	grid   bool
+	// note is why the last entry in a field was refused, shown at the
+	// panel's foot until the next entry is accepted.
+	note string
 	// Rule knobs as the sliders want them.
 	sep, ali, coh, radius, sepDist, maxSpeed float64
 }
 
 func newPanel() *panel {
-	return &panel{names: boids.DesignNames(), edges: []string{boids.Wrap.String(), boids.Bounce.String()}}
+	return &panel{
+		names: boids.DesignNames(), edges: []string{boids.Wrap.String(), boids.Bounce.String()},
+		boids: numberField{name: "boids", lo: 1, hi: boids.MaxBoids, step: 500},
+		tps:   numberField{name: "ticks/s", lo: 1, hi: boids.MaxTPS, step: 10},
+	}
 }
 
 // update builds the panel and applies its changes to g; it reports whether
@@ -58,9 +65,7 @@ func (p *panel) update(g *Game, screenW int) (bool, error) {
 func (p *panel) mirror(g *Game) {
 	prm := g.params
 	p.design = g.strategy
-	p.boids = len(g.snap.Boids)
 	p.procs = runtime.GOMAXPROCS(0)
-	p.tps = int(g.tps)
 	p.edge = int(prm.Edges)
 	p.grid = g.showGrid
 	p.sep, p.ali, p.coh = float64(prm.Separation), float64(prm.Alignment), float64(prm.Cohesion)
@@ -72,11 +77,11 @@ func (p *panel) widgets(ctx *debugui.Context, g *Game) {
 	ctx.Text("Design")
 	ctx.Dropdown(&p.design, p.names).On(func() { g.selectStrategy(p.design) })
 	ctx.Text("Boids")
-	ctx.NumberField(&p.boids, 500).On(func() { g.sim.SetBoids(p.boids) })
+	p.boids.show(ctx, len(g.snap.Boids), p.accept(func(n int) { g.sim.SetBoids(n) }), p.refuse(g))
 	ctx.Text("GOMAXPROCS")
 	ctx.Slider(&p.procs, 1, runtime.NumCPU(), 1).On(func() { g.setProcs(p.procs) })
 	ctx.Text("Ticks/s")
-	ctx.NumberField(&p.tps, 10).On(func() { g.setTPS(float64(p.tps)) })
+	p.tps.show(ctx, int(g.tps), p.accept(func(n int) { g.setTPS(float64(n)) }), p.refuse(g))
 
 	ctx.Text("Separation")
 	ctx.SliderF(&p.sep, 0, 3, 0.05, 2).On(func() { g.editParams(func(q *boids.Params) { q.Separation = float32(p.sep) }) })
@@ -112,4 +117,24 @@ func (p *panel) widgets(ctx *debugui.Context, g *Game) {
 	ctx.SetGridLayout([]int{-1, -1}, nil)
 	ctx.Checkbox(&p.grid, "Show grid (G)").On(func() { g.setGrid(p.grid) })
 	ctx.Button("Help (H)").On(func() { g.showHelp = !g.showHelp })
+	if p.note != "" {
+		ctx.SetGridLayout([]int{-1}, nil)
+		ctx.Text(p.note)
+	}
+}
+
+// accept wraps a field's action: an accepted entry clears the note.
+func (p *panel) accept(apply func(int)) func(int) {
+	return func(n int) {
+		p.note = ""
+		apply(n)
+	}
+}
+
+// refuse logs why an entry was refused and shows it in the panel.
+func (p *panel) refuse(g *Game) func(string) {
+	return func(msg string) {
+		p.note = msg
+		g.log.line(msg)
+	}
 }

@@ -140,3 +140,46 @@ func (r *flockRenderer) draw(screen *ebiten.Image, bs []boids.Boid, v view, size
 		screen.DrawTriangles(vs, r.indices[:len(vs)], r.white, &r.opts)
 	}
 }
+
+func (g *Game) overlayAtlas() *atlas { return g.overlay.glyphs(g.scale) }
+
+// drawShapes draws the grid's cells when shown and the pointer's ring
+// while a button is held, in one batch.
+func (g *Game) drawShapes(screen *ebiten.Image, a *atlas, v view) {
+	q := &g.shapes
+	q.reset()
+	s := float32(g.scale)
+	if g.showGrid {
+		p := &g.params
+		cols, rows := max(1, int(p.W/p.Radius)), max(1, int(p.H/p.Radius))
+		cw, ch := p.W/float32(cols)*v.scale, p.H/float32(rows)*v.scale
+		c := colour(0.5, 0.6, 0.8, 0.25)
+		for i := 1; i < cols; i++ {
+			q.rect(a, v.offX+float32(i)*cw, v.offY, s, p.H*v.scale, c)
+		}
+		for j := 1; j < rows; j++ {
+			q.rect(a, v.offX, v.offY+float32(j)*ch, p.W*v.scale, s, c)
+		}
+	}
+	if p := &g.params; p.Pull != 0 {
+		c := colour(0.4, 1, 0.5, 0.8)
+		if p.Pull < 0 {
+			c = colour(1, 0.3, 0.3, 0.9)
+		}
+		cx, cy := v.offX+p.Pointer.X*v.scale, v.offY+p.Pointer.Y*v.scale
+		for _, r := range [2]float32{p.Reach * v.scale, 6 * s} {
+			const n = 48
+			for i := range n {
+				a0, a1 := float64(i)*2*math.Pi/n, float64(i+1)*2*math.Pi/n
+				q.segment(a, cx+r*float32(math.Cos(a0)), cy+r*float32(math.Sin(a0)),
+					cx+r*float32(math.Cos(a1)), cy+r*float32(math.Sin(a1)), 2*s, c)
+			}
+		}
+	}
+	q.draw(screen, a)
+}
+
+// view maps the world onto the screen as last laid out.
+func (g *Game) view() view {
+	return fit(float32(g.opts.Width), float32(g.opts.Height), max(1, g.screen.X), max(1, g.screen.Y))
+}

@@ -32,6 +32,13 @@ func (c *capture) take(screen *ebiten.Image, tick uint64) {
 	c.img, c.tick = img, tick
 }
 
+// screenshot asks Draw for a copy of the screen, unless one is on its way.
+func (g *Game) screenshot() {
+	if g.shot == nil {
+		g.shot = &capture{name: shotName(time.Now())}
+	}
+}
+
 func (g *Game) save(c *capture) {
 	name, err := writePNG(c.name, c.img, !c.final)
 	switch {
