@@ -22,6 +22,9 @@ type Exercise struct {
 	Number int
 	Name   string
 	File   string // the one file the participant edits
+	// Source is File's text, embedded by check_test.go (//go:embed), for
+	// the checks that read the code rather than run it.
+	Source []byte
 	// Hints are printed, one per line, under a failing verdict.
 	Hints []string
 	// Next is printed under a passing verdict.

@@ -97,15 +97,24 @@ func Stuck(file string) string {
 	return stuckIn(others, file)
 }
 
-func stuckIn(dump, file string) string {
+func stuckIn(dump, file string) string { return format(stuckGroups(dump, file)) }
+
+// stuckGroups groups the goroutines of dump that run code in file by
+// where they are stuck.
+func stuckGroups(dump, file string) []group {
 	var gs []goroutine
 	for _, g := range parseStacks(dump) {
 		if slices.ContainsFunc(g.frames, func(f frame) bool { return inFile(f, file) }) {
 			gs = append(gs, g)
 		}
 	}
+	return groupBy(gs, func(g goroutine) string { return stuckKey(g, file) })
+}
+
+// format writes one line per group: how many, and where.
+func format(groups []group) string {
 	var sb strings.Builder
-	for _, gr := range groupBy(gs, func(g goroutine) string { return stuckKey(g, file) }) {
+	for _, gr := range groups {
 		fmt.Fprintf(&sb, "%4d × %s\n", gr.count, gr.key)
 	}
 	return strings.TrimRight(sb.String(), "\n")
