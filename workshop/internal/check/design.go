@@ -43,10 +43,11 @@ func Design(t *testing.T, ex Exercise, newStrategy func() boids.Strategy) {
 }
 
 // NeedRace starts a check: it fails the test when the binary was built
-// without -race. Every check calls it first.
+// without -race, unless the exercise tries without it. Every check that
+// runs the design calls it first.
 func NeedRace(t *testing.T) {
 	started.Store(true)
-	if !Race {
+	if !Race && !current.TriesWithoutRace {
 		Fail("the checker needs the race detector: run it with -race, as in")
 		Fail("  go test -race -tags workshop")
 		t.Fatal("built without -race")

@@ -22,6 +22,17 @@ import (
 // A call that does not return within Stall is a deadlock.
 func GoneAfter(t *testing.T, ex Exercise, what string, call func()) {
 	started.Store(true)
+	if n, left := Running(ex, what, call); n > 0 {
+		Fail("%s returned while %s of %s still ran:", what, plural(n, "goroutine"), ex.File)
+		Fail("%s", left)
+		Fail("%s must not return before the goroutines it ends have ended: wait for them.", what)
+		t.Fatalf("goroutines still running when %s returned:\n%s", what, left)
+	}
+}
+
+// Running runs call as GoneAfter does and returns how many goroutines ran
+// code in ex.File the moment it returned, and where, one line per way.
+func Running(ex Exercise, what string, call func()) (int, string) {
 	groups, ok := goneAfter(ex.File, Stall, call)
 	if !ok {
 		Abort(ex,
@@ -29,17 +40,11 @@ func GoneAfter(t *testing.T, ex Exercise, what string, call func()) {
 			"Where the goroutines wait (only those inside "+ex.File+"):",
 			Stuck(ex.File))
 	}
-	if len(groups) > 0 {
-		n := 0
-		for _, g := range groups {
-			n += g.count
-		}
-		left := format(groups)
-		Fail("%s returned while %s of %s still ran:", what, plural(n, "goroutine"), ex.File)
-		Fail("%s", left)
-		Fail("%s must wait until the goroutines it ends have ended (a sync.WaitGroup, or a done channel).", what)
-		t.Fatalf("goroutines still running when %s returned:\n%s", what, left)
+	n := 0
+	for _, g := range groups {
+		n += g.count
 	}
+	return n, format(groups)
 }
 
 // goneAfter runs call and returns the goroutines running code in file the

@@ -96,6 +96,8 @@ func lockOutside(name string, src []byte, holder string) string {
 		switch n := n.(type) {
 		case *ast.TypeSpec:
 			return n.Name.Name != holder
+		case *ast.FuncType:
+			return false // a parameter declares no lock: it is handed one
 		case *ast.Field:
 			if isLock(n.Type) {
 				line = fset.Position(n.Pos()).Line

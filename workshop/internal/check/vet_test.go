@@ -29,6 +29,7 @@ func TestLockOutside(t *testing.T) {
 		{"embedded", "type Stripes struct{ s.Mutex }\n", "stripes.go declares a lock outside stripe (line 5)"},
 		{"a package variable", "var big s.Mutex\n", "stripes.go declares a lock outside stripe (line 5)"},
 		{"a local variable", "func f() { var mu s.Mutex; _ = &mu }\n", "stripes.go declares a lock outside stripe (line 5)"},
+		{"a parameter", "func lock(mu *s.RWMutex) { mu.Lock() }\n", ""},
 		{"another type's Mutex", "type Stripes struct{ mu other.Mutex }\n", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
