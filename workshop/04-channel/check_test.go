@@ -74,6 +74,7 @@ func TestCloseWaits(t *testing.T) {
 	p := boids.DefaultParams(480, 320)
 	c := NewChannel()
 	c.Load(p.Space, boids.RandomBoids(p, 20, rand.New(rand.NewPCG(3, 4))))
+	c.EndTick() // the owner is serving now, not just created
 	check.GoneAfter(t, exercise, "Close", c.Close)
 }
 
