@@ -33,6 +33,7 @@ var exercises = []exercise{
 	{"04-channel", "channel.go", "the owner (serve) handled 0 queries and 0 moves"},
 	{"05-lockfree", "snapshot.go", "Neighbors(0) says the boid is"},
 	{"06-leak", "swarm.go", "goroutines left: 250 in 06-leak.(*Swarm).boid"},
+	{"07-profile", "answers.go", "Q1 HoldsContendedLock has no answer yet."},
 }
 
 // wrongFixes are plausible fixes that miss an exercise's point (each file
@@ -53,6 +54,7 @@ var wrongFixes = []wrongFix{
 	{"05-lockfree", "write-after-publish.go", "Once a grid is published, nobody may write it again"},
 	{"06-leak", "stop-no-wait.go", "of its goroutines still ran (they ended just after):\n        50 × (*Swarm).boid at swarm.go:"},
 	{"06-leak", "clock-left.go", "1 goroutine left: 1 in 06-leak.(*Swarm).clock"},
+	{"07-profile", "guessed.go", `Q1 HoldsContendedLock: "Neighbors" is not what the profiles say`},
 }
 
 // TestCheckers runs every checker twice, in one go test per side: with the
