@@ -34,6 +34,7 @@ var exercises = []exercise{
 	{"05-lockfree", "snapshot.go", "Neighbors(0) says the boid is"},
 	{"06-leak", "swarm.go", "goroutines left: 250 in 06-leak.(*Swarm).boid"},
 	{"07-profile", "answers.go", "Q1 HoldsContendedLock has no answer yet."},
+	{"08-barrier", "barrier.go", "boid 0 was left behind in tick 1"},
 }
 
 // wrongFixes are plausible fixes that miss an exercise's point (each file
@@ -55,6 +56,9 @@ var wrongFixes = []wrongFix{
 	{"06-leak", "stop-no-wait.go", "of its goroutines still ran (they ended just after):\n        50 × (*Swarm).boid at swarm.go:"},
 	{"06-leak", "clock-left.go", "1 goroutine left: 1 in 06-leak.(*Swarm).clock"},
 	{"07-profile", "guessed.go", `Q1 HoldsContendedLock: "Neighbors" is not what the profiles say`},
+	{"08-barrier", "no-barrier.go", "was left behind in tick"},
+	{"08-barrier", "error-waits-for-all.go", "deadlock: after boid 7's step failed"},
+	{"08-barrier", "stop-no-wait.go", "Stop returned while 300 goroutines of barrier.go still ran"},
 }
 
 // TestCheckers runs every checker twice, in one go test per side: with the

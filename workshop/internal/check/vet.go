@@ -6,6 +6,7 @@ import (
 	"go/parser"
 	"go/token"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -113,4 +114,47 @@ func lockOutside(name string, src []byte, holder string) string {
 		return ""
 	}
 	return fmt.Sprintf("%s declares a lock outside %s (line %d)", name, holder, line)
+}
+
+// NoUse fails when the participant's file refers to ident of the package
+// at path (boids.NewFlock): the exercise asks the participant to write
+// what that does.
+func NoUse(t *testing.T, ex Exercise, path, ident, why string) {
+	started.Store(true)
+	if line := use(ex.File, source(t, ex), path, ident); line != 0 {
+		msg := fmt.Sprintf("%s uses %s.%s (line %d)", ex.File, path[strings.LastIndex(path, "/")+1:], ident, line)
+		Fail("%s: %s", msg, why)
+		t.Fatal(msg)
+	}
+}
+
+// use returns the first line that refers to path's ident, or 0.
+func use(name string, src []byte, path, ident string) int {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, 0)
+	if err != nil {
+		return 0
+	}
+	local := ""
+	for _, im := range f.Imports {
+		if p, _ := strconv.Unquote(im.Path.Value); p == path {
+			local = p[strings.LastIndex(p, "/")+1:]
+			if im.Name != nil {
+				local = im.Name.Name
+			}
+		}
+	}
+	if local == "" {
+		return 0
+	}
+	line := 0
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok && line == 0 {
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == local && sel.Sel.Name == ident {
+				line = fset.Position(sel.Pos()).Line
+			}
+		}
+		return line == 0
+	})
+	return line
 }

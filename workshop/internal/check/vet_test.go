@@ -66,3 +66,10 @@ func TestGoneAfter(t *testing.T) {
 	assert.False(t, ok, "a stop that does not return")
 	close(block)
 }
+
+func TestUse(t *testing.T) {
+	src := []byte("package main\n\nimport b \"github.com/x/boids\"\n\nfunc f() {\n\t_ = b.NewMutex()\n\tb.NewFlock()\n}\n")
+	assert.Equal(t, 7, use("barrier.go", src, "github.com/x/boids", "NewFlock"), "a renamed import")
+	assert.Zero(t, use("barrier.go", src, "github.com/x/boids", "Flock"))
+	assert.Zero(t, use("barrier.go", src, "github.com/y/boids", "NewFlock"), "another package of the same name")
+}
