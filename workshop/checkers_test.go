@@ -35,6 +35,7 @@ var exercises = []exercise{
 	{"06-leak", "swarm.go", "goroutines left: 250 in 06-leak.(*Swarm).boid"},
 	{"07-profile", "answers.go", "Q1 HoldsContendedLock has no answer yet."},
 	{"08-barrier", "barrier.go", "boid 0 was left behind in tick 1"},
+	{"09-bench", "answers.go", "Q1 MutexChange has no answer yet."},
 }
 
 // wrongFixes are plausible fixes that miss an exercise's point (each file
@@ -59,6 +60,7 @@ var wrongFixes = []wrongFix{
 	{"08-barrier", "no-barrier.go", "was left behind in tick"},
 	{"08-barrier", "error-waits-for-all.go", "deadlock: after boid 7's step failed"},
 	{"08-barrier", "stop-no-wait.go", "Stop returned while 300 goroutines of barrier.go still ran"},
+	{"09-bench", "lower-median.go", `Q3 LockfreeFaster: "yes" is not what benchstat says`},
 }
 
 // TestCheckers runs every checker twice, in one go test per side: with the
