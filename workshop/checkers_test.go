@@ -5,10 +5,12 @@ package workshop
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,17 +20,47 @@ import (
 
 // exercises lists every checked exercise with the one file a participant
 // edits; solutions/<dir>/<file> is its reference solution.
-var exercises = []struct {
+type exercise struct {
 	dir, file string
 	// starter is what the checker's output on the untouched starter must
 	// contain besides the failing verdict.
 	starter string
-}{
+}
+
+var exercises = []exercise{
 	{"02-race", "racy.go", "WARNING: DATA RACE"},
 	{"03-stripes", "stripes.go", "Neighbors found 0 boids"},
-	{"04-channel", "channel.go", "Neighbors(0) says the boid is"},
+	{"04-channel", "channel.go", "the owner (serve) handled 0 queries and 0 moves"},
 	{"05-lockfree", "snapshot.go", "Neighbors(0) says the boid is"},
 	{"06-leak", "swarm.go", "goroutines left: 250 in 06-leak.(*Swarm).boid"},
+	{"07-profile", "answers.go", "Q1 HoldsContendedLock has no answer yet."},
+	{"08-barrier", "barrier.go", "boid 0 was left behind in tick 1"},
+	{"09-bench", "answers.go", "Q1 MutexChange has no answer yet."},
+}
+
+// wrongFixes are plausible fixes that miss an exercise's point (each file
+// in testdata/wrong/<dir>/ says how), with the verdict each must get.
+type wrongFix struct {
+	dir, fix, verdict string
+}
+
+var wrongFixes = []wrongFix{
+	{"03-stripes", "one-lock.go", "could not finish Neighbors while other goroutines held the locks of the\n        stripes far from it"},
+	{"03-stripes", "own-lock.go", "stripes.go declares a lock outside stripe"},
+	{"04-channel", "mutex-behind-owner.go", `channel.go imports "sync"`},
+	{"04-channel", "plain-mutex.go", `channel.go imports "sync"`},
+	{"04-channel", "channel-as-lock.go", "the owner (serve) handled 0 queries and 0 moves"},
+	{"04-channel", "close-no-wait.go", "Close returned while 1 goroutine of channel.go still ran:\n         1 × (*Channel).serve at channel.go:"},
+	{"05-lockfree", "rwmutex.go", `snapshot.go imports "sync"`},
+	{"05-lockfree", "in-place.go", "Once a grid is published, nobody may write it again"},
+	{"05-lockfree", "write-after-publish.go", "Once a grid is published, nobody may write it again"},
+	{"06-leak", "stop-no-wait.go", "of its goroutines still ran (they ended just after):\n        50 × (*Swarm).boid at swarm.go:"},
+	{"06-leak", "clock-left.go", "1 goroutine left: 1 in 06-leak.(*Swarm).clock"},
+	{"07-profile", "guessed.go", `Q1 HoldsContendedLock: "Neighbors" is not what the profiles say`},
+	{"08-barrier", "no-barrier.go", "was left behind in tick"},
+	{"08-barrier", "error-waits-for-all.go", "deadlock: after boid 7's step failed"},
+	{"08-barrier", "stop-no-wait.go", "Stop returned while 300 goroutines of barrier.go still ran"},
+	{"09-bench", "lower-median.go", `Q3 LockfreeFaster: "yes" is not what benchstat says`},
 }
 
 // TestCheckers runs every checker twice, in one go test per side: with the
@@ -48,17 +80,14 @@ func TestCheckers(t *testing.T) {
 		overlay[filepath.Join(dir, e.dir, e.file)] = filepath.Join(dir, "solutions", e.dir, e.file)
 		pkgs = append(pkgs, "./"+e.dir)
 	}
-	js, err := json.Marshal(map[string]any{"Replace": overlay})
-	require.NoError(t, err)
-	ov := filepath.Join(t.TempDir(), "overlay.json")
-	require.NoError(t, os.WriteFile(ov, js, 0o644))
+	ov := writeOverlay(t, overlay)
 
 	t.Run("solutions", func(t *testing.T) {
 		t.Parallel()
 		vet := exec.Command("go", append([]string{"vet", "-tags", "workshop,solution", "-overlay", ov}, pkgs...)...)
 		out, err := vet.CombinedOutput()
 		require.NoError(t, err, "go vet on the solutions:\n%s", out)
-		res := goTest(t, append([]string{"-tags", "workshop,solution", "-overlay", ov}, pkgs...))
+		res := goTest(t, append([]string{"-race", "-tags", "workshop,solution", "-overlay", ov}, pkgs...))
 		for _, e := range exercises {
 			r := res[e.dir]
 			assert.Equal(t, "pass", r.action, "%s: the checker must pass on the solution:\n%s", e.dir, r.out)
@@ -67,7 +96,7 @@ func TestCheckers(t *testing.T) {
 	})
 	t.Run("starters", func(t *testing.T) {
 		t.Parallel()
-		res := goTest(t, append([]string{"-tags", "workshop"}, pkgs...))
+		res := goTest(t, append([]string{"-race", "-tags", "workshop"}, pkgs...))
 		for _, e := range exercises {
 			r := res[e.dir]
 			assert.Equal(t, "fail", r.action, "%s: the checker must fail on the starter:\n%s", e.dir, r.out)
@@ -75,6 +104,59 @@ func TestCheckers(t *testing.T) {
 			assert.Contains(t, r.out, e.starter, "%s: the failure is not the expected one:\n%s", e.dir, r.out)
 		}
 	})
+
+	t.Run("02-race without -race", func(t *testing.T) {
+		t.Parallel()
+		r := goTest(t, []string{"-tags", "workshop", "./02-race"})["02-race"]
+		assert.Equal(t, "pass", r.action, "the racy design must pass without the detector, as its README says:\n%s", r.out)
+		assert.Contains(t, r.out, "NO VERDICT  exercise 2", "no verdict without -race:\n%s", r.out)
+		assert.Contains(t, r.out, "go test -race -tags workshop", "the verdict must say how to run with the detector:\n%s", r.out)
+	})
+
+	// The wrong fixes of one exercise replace the same file, so they run in
+	// rounds: round i overlays every exercise's i-th wrong fix.
+	var rounds [][]wrongFix
+	seen := map[string]int{}
+	for _, w := range wrongFixes {
+		i := seen[w.dir]
+		seen[w.dir]++
+		if i == len(rounds) {
+			rounds = append(rounds, nil)
+		}
+		rounds[i] = append(rounds[i], w)
+	}
+	for i, round := range rounds {
+		t.Run(fmt.Sprintf("wrong-fixes-%d", i+1), func(t *testing.T) {
+			t.Parallel()
+			overlay := map[string]string{}
+			var pkgs []string
+			for _, w := range round {
+				file := exercises[slices.IndexFunc(exercises, func(e exercise) bool { return e.dir == w.dir })].file
+				overlay[filepath.Join(dir, w.dir, file)] = filepath.Join(dir, "testdata", "wrong", w.dir, w.fix)
+				pkgs = append(pkgs, "./"+w.dir)
+			}
+			res := goTest(t, append([]string{"-race", "-tags", "workshop", "-overlay", writeOverlay(t, overlay)}, pkgs...))
+			for _, w := range round {
+				r := res[w.dir]
+				assert.Equal(t, "fail", r.action, "%s with %s: the checker must fail:\n%s", w.dir, w.fix, r.out)
+				assert.Contains(t, r.out, "FAIL  exercise", "%s with %s: no failing verdict:\n%s", w.dir, w.fix, r.out)
+				assert.Contains(t, r.out, w.verdict, "%s with %s: not the verdict this mistake needs:\n%s", w.dir, w.fix, r.out)
+			}
+		})
+	}
+}
+
+// writeOverlay writes a go build -overlay file that replaces each key of
+// replace with its value, and returns its path.
+func writeOverlay(t *testing.T, replace map[string]string) string {
+	js, err := json.Marshal(map[string]any{"Replace": replace})
+	require.NoError(t, err)
+	f, err := os.CreateTemp(t.TempDir(), "overlay-*.json")
+	require.NoError(t, err)
+	_, err = f.Write(js)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	return f.Name()
 }
 
 // readSources reads every Go source and module file of the module. The
@@ -101,10 +183,10 @@ type result struct {
 	out    string
 }
 
-// goTest runs go test -race -short -json with args and returns each
+// goTest runs go test -short -json with args and returns each
 // exercise package's outcome and output, keyed by its directory name.
 func goTest(t *testing.T, args []string) map[string]result {
-	cmd := exec.Command("go", append([]string{"test", "-race", "-short", "-count=1", "-json"}, args...)...)
+	cmd := exec.Command("go", append([]string{"test", "-short", "-count=1", "-json"}, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

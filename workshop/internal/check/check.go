@@ -22,10 +22,19 @@ type Exercise struct {
 	Number int
 	Name   string
 	File   string // the one file the participant edits
+	// Source is File's text, embedded by check_test.go (//go:embed), for
+	// the checks that read the code rather than run it.
+	Source []byte
 	// Hints are printed, one per line, under a failing verdict.
 	Hints []string
 	// Next is printed under a passing verdict.
 	Next string
+	// Passed is the passing verdict, when it is not the usual "race-free,
+	// correct, and no goroutine left behind".
+	Passed string
+	// TriesWithoutRace lets the checker run without -race, to show what
+	// the detector adds (exercise 2); it gives no verdict then.
+	TriesWithoutRace bool
 }
 
 func (e Exercise) title() string { return fmt.Sprintf("exercise %d (%s)", e.Number, e.Name) }
@@ -39,6 +48,8 @@ var (
 	// started is set when a check begins, so that a run in which -run left
 	// every check out is not reported as a pass.
 	started atomic.Bool
+	// current is the exercise Main runs, set before any test starts.
+	current Exercise
 )
 
 // Fail records why the check failed, for the verdict; tests call it next to
@@ -60,13 +71,26 @@ func Main(m *testing.M, ex Exercise) int {
 	if err := flag.Set("test.failfast", "true"); err != nil {
 		panic(err)
 	}
+	current = ex
 	code := m.Run()
 	if code == 0 && !started.Load() {
 		fmt.Fprintln(out, "no check ran (did -run leave them all out?): no verdict")
 		return 0
 	}
+	if code == 0 && !Race && ex.TriesWithoutRace {
+		verdict("NO VERDICT", ex, []string{
+			"every check passed without the race detector: the design looks correct.",
+			"Now run the same checks with it:",
+			"  go test -race -tags workshop",
+		}, "")
+		return 0
+	}
 	if code == 0 {
-		verdict("PASS", ex, []string{"race-free, correct, and no goroutine left behind."}, ex.Next)
+		passed := ex.Passed
+		if passed == "" {
+			passed = "race-free, correct, and no goroutine left behind."
+		}
+		verdict("PASS", ex, []string{passed}, ex.Next)
 		return 0
 	}
 	mu.Lock()
@@ -101,6 +125,10 @@ func verdict(word string, ex Exercise, lines []string, note string) {
 	}
 	fmt.Fprintln(out, bar)
 }
+
+// Begin starts a check that runs none of the participant's code
+// concurrently (answers to questions), so it needs no race detector.
+func Begin() { started.Store(true) }
 
 // Abort prints a failing verdict at once and ends the test binary: for a
 // panic or a deadlock, after which the run cannot go on.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -42,10 +43,11 @@ func Design(t *testing.T, ex Exercise, newStrategy func() boids.Strategy) {
 }
 
 // NeedRace starts a check: it fails the test when the binary was built
-// without -race. Every check calls it first.
+// without -race, unless the exercise tries without it. Every check that
+// runs the design calls it first.
 func NeedRace(t *testing.T) {
 	started.Store(true)
-	if !Race {
+	if !Race && !current.TriesWithoutRace {
 		Fail("the checker needs the race detector: run it with -race, as in")
 		Fail("  go test -race -tags workshop")
 		t.Fatal("built without -race")
@@ -86,54 +88,52 @@ func (w *watch) run() {
 }
 
 // Stuck returns, for the goroutines whose stack passes through file, the
-// stack lines in that file, one goroutine per line, grouped when equal.
+// calls in that file (innermost first, each with its function) and what
+// they wait for, one line per way of being stuck, with how many goroutines
+// are stuck that way. The goroutine that asks is left out.
 func Stuck(file string) string {
 	buf := make([]byte, 1<<22)
-	buf = buf[:runtime.Stack(buf, true)]
-	count := map[string]int{}
-	var order []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		lines := strings.Split(g, "\n")
-		var at []string
-		for i := 1; i+1 < len(lines); i += 2 {
-			if strings.Contains(lines[i+1], "/"+file+":") {
-				fn := lines[i]
-				if j := strings.LastIndex(fn, "("); j > 0 {
-					fn = fn[:j]
-				}
-				fn = fn[strings.LastIndex(fn, "/")+1:]
-				fn = fn[strings.Index(fn, ".")+1:]
-				loc := strings.TrimSpace(lines[i+1])
-				if j := strings.LastIndex(loc, "/"); j >= 0 {
-					loc = loc[j+1:]
-				}
-				if j := strings.Index(loc, " "); j >= 0 {
-					loc = loc[:j]
-				}
-				at = append(at, fn+" at "+loc)
-			}
+	dump := string(buf[:runtime.Stack(buf, true)])
+	_, others, _ := strings.Cut(dump, "\n\n")
+	return stuckIn(others, file)
+}
+
+func stuckIn(dump, file string) string { return format(stuckGroups(dump, file)) }
+
+// stuckGroups groups the goroutines of dump that run code in file by
+// where they are stuck.
+func stuckGroups(dump, file string) []group {
+	var gs []goroutine
+	for _, g := range parseStacks(dump) {
+		if slices.ContainsFunc(g.frames, func(f frame) bool { return inFile(f, file) }) {
+			gs = append(gs, g)
 		}
-		if len(at) == 0 {
-			continue
-		}
-		state := lines[0]
-		if i, j := strings.Index(state, "["), strings.Index(state, "]"); i >= 0 && j > i {
-			state = state[i+1 : j]
-			if k := strings.Index(state, ","); k >= 0 {
-				state = state[:k]
-			}
-		}
-		key := fmt.Sprintf("[%s] %s", state, strings.Join(at, " <- "))
-		if count[key] == 0 {
-			order = append(order, key)
-		}
-		count[key]++
 	}
+	return groupBy(gs, func(g goroutine) string { return stuckKey(g, file) })
+}
+
+// format writes one line per group: how many, and where.
+func format(groups []group) string {
 	var sb strings.Builder
-	for _, k := range order {
-		fmt.Fprintf(&sb, "%4d × %s\n", count[k], k)
+	for _, gr := range groups {
+		fmt.Fprintf(&sb, "%4d × %s\n", gr.count, gr.key)
 	}
 	return strings.TrimRight(sb.String(), "\n")
+}
+
+func inFile(f frame, file string) bool { return f.file == file || strings.HasSuffix(f.file, "/"+file) }
+
+// stuckKey is "(*Swarm).Stop at swarm.go:134 <- ... (sync.RWMutex.Lock)".
+func stuckKey(g goroutine, file string) string {
+	var at []string
+	for _, f := range g.frames {
+		if inFile(f, file) {
+			fn := short(f.fn)
+			fn = fn[strings.Index(fn, ".")+1:]
+			at = append(at, fmt.Sprintf("%s at %s:%d", fn, file, f.line))
+		}
+	}
+	return fmt.Sprintf("%s (%s)", strings.Join(at, " <- "), g.waitingIn())
 }
 
 func (w *watch) enter() { w.inside.Add(1) }

@@ -1,0 +1,75 @@
+package check
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestForbiddenImport(t *testing.T) {
+	src := []byte("package main\n\nimport (\n\t\"fmt\"\n\tsy \"sync\"\n)\n")
+	forbid := []Forbid{{"sync", "no locks here."}}
+	assert.Equal(t, `channel.go imports "sync" (line 5): no locks here.`, forbiddenImport("channel.go", src, forbid),
+		"a renamed import is still the package")
+	assert.Empty(t, forbiddenImport("channel.go", []byte("package main\n\nimport \"sync/atomic\"\n"), forbid),
+		"sync/atomic is another package")
+	assert.Contains(t, forbiddenImport("channel.go", []byte("package main\nimport ("), forbid), "channel.go:", "a parse error is reported")
+}
+
+func TestLockOutside(t *testing.T) {
+	const head = "package main\n\nimport s \"sync\"\n\n"
+	for _, c := range []struct {
+		name, src, want string
+	}{
+		{"in the holder", "type stripe struct{ mu s.RWMutex }\n", ""},
+		{"a field beside the stripes", "type Stripes struct {\n\tstripes []stripe\n\tbig s.Mutex\n}\n", "stripes.go declares a lock outside stripe (line 7)"},
+		{"a pointer", "type Stripes struct{ big *s.RWMutex }\n", "stripes.go declares a lock outside stripe (line 5)"},
+		{"embedded", "type Stripes struct{ s.Mutex }\n", "stripes.go declares a lock outside stripe (line 5)"},
+		{"a package variable", "var big s.Mutex\n", "stripes.go declares a lock outside stripe (line 5)"},
+		{"a local variable", "func f() { var mu s.Mutex; _ = &mu }\n", "stripes.go declares a lock outside stripe (line 5)"},
+		{"a parameter", "func lock(mu *s.RWMutex) { mu.Lock() }\n", ""},
+		{"another type's Mutex", "type Stripes struct{ mu other.Mutex }\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, lockOutside("stripes.go", []byte(head+c.src), "stripe"))
+		})
+	}
+}
+
+func TestGoneAfter(t *testing.T) {
+	// A waiting stop is never caught with its goroutines still there: the
+	// check has no retry, so run it many times.
+	for range 200 {
+		quit := make(chan struct{})
+		wg := workers(20, quit)
+		groups, ok := goneAfter("workers_test.go", 5*time.Second, func() { close(quit); wg.Wait() })
+		require.True(t, ok)
+		require.Empty(t, groups, "a stop that waits")
+	}
+	for range 20 {
+		quit := make(chan struct{})
+		wg := workers(20, quit)
+		groups, ok := goneAfter("workers_test.go", 5*time.Second, func() { close(quit) })
+		require.True(t, ok)
+		n := 0
+		for _, g := range groups {
+			n += g.count
+			assert.Contains(t, g.key, "workers.func1 at workers_test.go:")
+		}
+		assert.Equal(t, 20, n, "a stop that does not wait")
+		wg.Wait()
+	}
+	block := make(chan struct{})
+	_, ok := goneAfter("workers_test.go", 50*time.Millisecond, func() { <-block })
+	assert.False(t, ok, "a stop that does not return")
+	close(block)
+}
+
+func TestUse(t *testing.T) {
+	src := []byte("package main\n\nimport b \"github.com/x/boids\"\n\nfunc f() {\n\t_ = b.NewMutex()\n\tb.NewFlock()\n}\n")
+	assert.Equal(t, 7, use("barrier.go", src, "github.com/x/boids", "NewFlock"), "a renamed import")
+	assert.Zero(t, use("barrier.go", src, "github.com/x/boids", "Flock"))
+	assert.Zero(t, use("barrier.go", src, "github.com/y/boids", "NewFlock"), "another package of the same name")
+}
