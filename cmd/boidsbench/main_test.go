@@ -238,7 +238,11 @@ func TestMeasure(t *testing.T) {
 	row, err := r.Measure(context.Background(), Combo{"mutex", 200, 1})
 	require.NoError(t, err)
 	assert.Equal(t, uint64(5*200), row.Counters.Reads, "one query per boid per timed tick")
-	assert.InDelta(t, 0, row.Contended, 1e-9, "nothing contends on one P")
+	// On one P a boid waits only when the scheduler preempts the lock's
+	// holder (every 10 ms of running, more often on a loaded machine), so
+	// contention is rare but not always zero: at most one wait per other
+	// boid in that tick.
+	assert.Less(t, row.Contended, 0.25, "little contends on one P")
 }
 
 func TestMeasureStopsOnCancel(t *testing.T) {
