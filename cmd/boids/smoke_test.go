@@ -49,6 +49,17 @@ func buildBoids(t *testing.T) string {
 	return built.bin
 }
 
+// cannotRun ends a test that cannot run on this machine: a skip with the
+// reason, or a failure when CI is set, since CI installs what the tests
+// need (make deps-test).
+func cannotRun(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s; CI is set, so a test that cannot run fails", why)
+	}
+	t.Skip(why)
+}
+
 // displayed runs bin on the display there is, or under xvfb-run.
 func displayed(t *testing.T, ctx context.Context, bin string, args ...string) *exec.Cmd {
 	t.Helper()
@@ -57,11 +68,7 @@ func displayed(t *testing.T, ctx context.Context, bin string, args ...string) *e
 	}
 	xvfb, err := exec.LookPath("xvfb-run")
 	if err != nil {
-		const why = "no display: DISPLAY is not set and xvfb-run is not installed (make deps-test installs it)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(why + "; CI is set, so a test that cannot run fails")
-		}
-		t.Skip(why)
+		cannotRun(t, "no display: DISPLAY is not set and xvfb-run is not installed (make deps-test installs it)")
 	}
 	return exec.CommandContext(ctx, xvfb, append([]string{"-a", "-s", "-screen 0 1920x1080x24", bin}, args...)...)
 }
@@ -228,10 +235,7 @@ func TestTestBinaryWithoutDisplay(t *testing.T) {
 func TestNoXGBNoiseWithoutXauthority(t *testing.T) {
 	xvfb, err := exec.LookPath("Xvfb")
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("Xvfb is not installed; CI is set, so a test that cannot run fails")
-		}
-		t.Skip("Xvfb is not installed (make deps-test installs it)")
+		cannotRun(t, "Xvfb is not installed (make deps-test installs it)")
 	}
 	bin := buildBoids(t)
 	r, w, err := os.Pipe()

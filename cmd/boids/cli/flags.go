@@ -35,7 +35,7 @@ func Parse(name string, args []string, stderr io.Writer, def Options) (Options, 
 	fs := NewFlagSet(name)
 	fs.Int(&o.Boids, 1, boids.MaxBoids, "boids", fmt.Sprintf("number of boids, `N` in 1..%d", boids.MaxBoids))
 	fs.Var(strategyValue{&o.Strategy}, "strategy", "synchronization design `NAME`: "+strings.Join(boids.DesignNames(), ", "))
-	fs.Uint64(&o.Seed, "seed", "random seed `N` (default from the clock; the seed in use is printed at start)")
+	fs.Var(seedValue{uint64Value{&o.Seed}}, "seed", "random seed `N` (default from the clock; the seed in use is printed at start)")
 	fs.Int(&tps, 1, boids.MaxTPS, "tps", fmt.Sprintf("simulation ticks per second, `N` in 1..%d", boids.MaxTPS))
 	fs.Int(&o.Procs, 1, maxProcs, "procs", fmt.Sprintf("GOMAXPROCS, `N` in 1..%d", maxProcs))
 	fs.Var(size, "size", fmt.Sprintf("world and initial window size `WxH`, each side %d..%d", boids.MinWorld, boids.MaxWorld))
@@ -72,6 +72,11 @@ func Parse(name string, args []string, stderr io.Writer, def Options) (Options, 
 	}
 	return o, nil
 }
+
+// seedValue hides its default from -h: it comes from the clock.
+type seedValue struct{ uint64Value }
+
+func (seedValue) String() string { return "" }
 
 type strategyValue struct{ p *string }
 

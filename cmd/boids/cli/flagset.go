@@ -42,7 +42,9 @@ func (f *FlagSet) Int(p *int, lo, hi int, name, usage string) {
 func (f *FlagSet) Uint64(p *uint64, name, usage string) { f.Var(uint64Value{p}, name, usage) }
 
 // Bool defines a flag that is true when given alone, or -name=true|false.
-func (f *FlagSet) Bool(p *bool, name, usage string) { f.Var(boolValue{p}, name, usage) }
+func (f *FlagSet) Bool(p *bool, name, usage string) {
+	f.FlagSet.Var(boolGuard{guard{boolValue{p}, name, &f.bad}}, name, usage)
+}
 
 // File defines a flag naming an output file, in a folder that exists.
 func (f *FlagSet) File(p *string, name, usage string) { f.Var(fileValue{p}, name, usage) }
@@ -150,6 +152,18 @@ func (g guard) IsBoolFlag() bool {
 	return ok && b.IsBoolFlag()
 }
 
+// boolGuard is the guard of a boolean flag. -h shows a flag's default
+// unless it equals the String of its type's zero value, which for a bool
+// must read "false", as the flag package's own bools do.
+type boolGuard struct{ guard }
+
+func (b boolGuard) String() string {
+	if b.Value == nil {
+		return "false"
+	}
+	return b.guard.String()
+}
+
 // maxQuoted is how many characters of a bad value an error repeats.
 const maxQuoted = 80
 
@@ -192,7 +206,12 @@ func (boolValue) IsBoolFlag() bool { return true }
 
 type uint64Value struct{ p *uint64 }
 
-func (v uint64Value) String() string { return "" }
+func (v uint64Value) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.FormatUint(*v.p, 10)
+}
 
 func (v uint64Value) Set(s string) error {
 	n, err := strconv.ParseUint(s, 10, 64)

@@ -382,3 +382,62 @@ func TestPanelRefusalIsLoggedAndShown(t *testing.T) {
 	assert.Len(t, h.g.snap.Boids, 200)
 	assert.NotContains(t, h.log.String(), "boids: 200 ->")
 }
+
+// A storm of random keys, mouse presses and panel actions, under the race
+// detector, neither fails nor races, and leaves a flock that still ticks
+// at the size the game last asked for.
+func TestRandomActions(t *testing.T) {
+	n := 750
+	if testing.Short() {
+		n = 150
+	}
+	t.Chdir(t.TempDir()) // F12 writes here
+	h := newHarness(t, 300)
+	h.g.screen = image.Pt(1280, 720)
+	rng := rand.New(rand.NewPCG(9, 9))
+	fields := []string{"abc", "1e3", "12 34", "99999999999999999999", "50", "400", "+5", "0", "30"}
+	for i := range n {
+		switch r := rng.IntN(10); {
+		case r < 6:
+			a := action(rng.IntN(int(numActions)))
+			if a == quitAction || a == shotAction {
+				a = pauseAction
+			}
+			require.NoError(t, h.press(func(k *keys) {
+				if a == designAction {
+					k.digit = rng.IntN(9)
+				} else {
+					k.down[a] = true
+				}
+			}), "action %d at step %d", a, i)
+		case r < 8:
+			m := pointer{x: rng.IntN(1400) - 60, y: rng.IntN(800) - 40, attract: rng.IntN(2) == 0, scatter: rng.IntN(3) == 0}
+			require.NoError(t, h.press(func(k *keys) { k.mouse = m }))
+		default:
+			p := h.g.panel
+			f := &p.boids
+			if rng.IntN(2) == 0 {
+				f = &p.tps
+			}
+			f.text = fields[rng.IntN(len(fields))]
+			apply := func(v int) { h.g.sim.SetBoids(v) }
+			if f == &p.tps {
+				apply = func(v int) { h.g.setTPS(float64(v)) }
+			}
+			if msg := f.enter(len(h.g.snap.Boids), p.accept(apply)); msg != "" {
+				p.refuse(h.g)(msg)
+			}
+			h.g.editParams(func(q *boids.Params) { q.Radius = float32(8 + rng.IntN(93)) })
+		}
+		overlayFrame(h.g)
+	}
+	if h.g.paused {
+		require.NoError(t, h.press(func(k *keys) { k.down[pauseAction] = true }))
+	}
+	tick := h.g.snap.Tick
+	h.until("ticks after the storm", func(s *boids.Snapshot) bool { return s.Tick > tick+3 })
+	assert.NotContains(t, h.log.String(), "boids: 300 -> 0")
+	for _, b := range h.g.snap.Boids {
+		require.False(t, math.IsNaN(float64(b.Pos.X)) || math.IsNaN(float64(b.Pos.Y)), "a finite flock")
+	}
+}

@@ -1,10 +1,12 @@
 // Package display decides, before Ebiten starts, what a program does when
 // no X display can be opened. Ebiten v2.8 initializes GLFW in an init
 // function and panics, with a stack, when that fails; no later code can
-// recover from a panic during package initialization. Go initializes the
-// ready packages in import-path order, and this one (github.com/boids-
-// project/...) sorts before Ebiten's (github.com/hajimehoshi/...) and
-// imports only packages Ebiten's init does not need, so its init runs
+// recover from a panic during package initialization. Go initializes, at
+// each step, the first package in import-path order whose imports are all
+// initialized. This one (github.com/boids-project/...) sorts before Ebiten's
+// (github.com/hajimehoshi/...), and its imports (the standard library,
+// this module's cli and boids, and xgb, which Ebiten's ui package imports
+// too) are all ready no later than Ebiten's ui package is, so its init runs
 // first: it opens the display as GLFW would and, when that fails, ends the
 // program with one line instead. Import it for that side effect.
 //
