@@ -63,13 +63,15 @@ var wrongFixes = []wrongFix{
 	{"09-bench", "lower-median.go", `Q3 LockfreeFaster: "yes" is not what benchstat says`},
 }
 
-// TestCheckers runs every checker twice, in one go test per side: with the
+// TestCheckers runs every checker in child go test processes: with the
 // reference solutions swapped in for the starters (go test -overlay), where
-// each must pass, and on the starters as they are, where each must fail
-// with its verdict.
+// each must pass; on the starters as they are, where each must fail with
+// its verdict; with each wrong fix swapped in, where each must fail with
+// the verdict that mistake needs; and exercise 2's without -race, where
+// the racy design passes and gets no verdict.
 func TestCheckers(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs the race-enabled checkers of every exercise (about a minute)")
+		t.Skip("runs the race-enabled checkers of every exercise on its solution, starter and wrong fixes (minutes)")
 	}
 	dir, err := os.Getwd()
 	require.NoError(t, err)
