@@ -110,9 +110,17 @@ func TestCheckers(t *testing.T) {
 	t.Run("02-race without -race", func(t *testing.T) {
 		t.Parallel()
 		r := goTest(t, []string{"-tags", "workshop", "./02-race"})["02-race"]
-		assert.Equal(t, "pass", r.action, "the racy design must pass without the detector, as its README says:\n%s", r.out)
-		assert.Contains(t, r.out, "NO VERDICT  exercise 2", "no verdict without -race:\n%s", r.out)
-		assert.Contains(t, r.out, "go test -race -tags workshop", "the verdict must say how to run with the detector:\n%s", r.out)
+		// The racy design passes without the detector in most runs; in some
+		// the hammer catches a torn read. Either way the checker must have
+		// run the suite, not refused for want of -race.
+		assert.NotContains(t, r.out, "needs the race detector", "exercise 2 must run without -race:\n%s", r.out)
+		assert.Contains(t, r.out, "TestRacy/Hammer", "the suite did not run:\n%s", r.out)
+		if r.action == "pass" {
+			assert.Contains(t, r.out, "NO VERDICT  exercise 2", "no verdict without -race:\n%s", r.out)
+			assert.Contains(t, r.out, "go test -race -tags workshop", "the verdict must say how to run with the detector:\n%s", r.out)
+		} else {
+			assert.Contains(t, r.out, "FAIL  exercise 2", "a failing run needs its verdict:\n%s", r.out)
+		}
 	})
 
 	// The wrong fixes of one exercise replace the same file, so they run in
