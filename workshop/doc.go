@@ -5,5 +5,5 @@
 //
 // The test in this directory tests the checkers themselves: every checker
 // must pass on its reference solution and fail, with its verdict, on the
-// untouched starter.
+// untouched starter and on each plausible wrong fix in testdata/wrong.
 package workshop

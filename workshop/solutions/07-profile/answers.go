@@ -17,10 +17,10 @@ const (
 	// total? "Neighbors" or "Move".
 	WaitsLongestForLock = "Move"
 
-	// Q3. Most of the block profile's delay is one channel receive. Which
-	// function of the project does that receive, as pprof names it (for
-	// example "boids.(*Sim).Step")?
-	BlocksMost = "boids.(*Flock).boid"
+	// Q3. The block profile also holds a channel receive
+	// (runtime.chanrecv2). Which function of the project does it, as
+	// pprof names it (for example "boids.(*Sim).Step")? Is its wait a cost?
+	Receives = "boids.(*Flock).boid"
 
 	// Q4. pprof shows part of Move's wait as sync.(*Mutex).Lock (inline).
 	// Which type's Lock method did Move call: "Mutex" or "RWMutex"?
