@@ -3,7 +3,6 @@ package cli
 import (
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -55,10 +54,4 @@ func TestProfilesReportWriteErrors(t *testing.T) {
 	for _, name := range []string{"cpuprofile: ", "trace: ", "mutexprofile: ", "blockprofile: "} {
 		assert.Contains(t, err.Error(), name+"write /dev/full: no space left on device")
 	}
-}
-
-func TestInterruptedExitCode(t *testing.T) {
-	assert.Equal(t, 130, Interrupted{syscall.SIGINT}.ExitCode())
-	assert.Equal(t, 143, Interrupted{syscall.SIGTERM}.ExitCode())
-	assert.Equal(t, "interrupted by SIGINT", Interrupted{os.Interrupt}.Error())
 }
