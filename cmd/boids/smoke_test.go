@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -229,38 +231,70 @@ func TestTestBinaryWithoutDisplay(t *testing.T) {
 	assert.True(t, strings.HasSuffix(out2, "\nFAIL\n"), out2)
 }
 
-// On a display without access control and no Xauthority file (a bare
-// Xvfb), Ebiten's xgb connections used to log four lines before the
-// program's first; they are normal there and dropped.
-func TestNoXGBNoiseWithoutXauthority(t *testing.T) {
+// startXvfb starts an X server of its own for the test and returns its
+// display name; the server ends with the test.
+func startXvfb(t *testing.T, args ...string) string {
+	t.Helper()
 	xvfb, err := exec.LookPath("Xvfb")
 	if err != nil {
 		cannotRun(t, "Xvfb is not installed (make deps-test installs it)")
 	}
-	bin := buildBoids(t)
 	r, w, err := os.Pipe()
 	require.NoError(t, err)
 	defer r.Close()
-	server := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	server := exec.Command(xvfb, append([]string{"-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp"}, args...)...)
 	server.ExtraFiles = []*os.File{w}
 	require.NoError(t, server.Start())
 	w.Close()
 	t.Cleanup(func() {
-		server.Process.Kill()
+		// SIGTERM lets the server remove its lock file and socket.
+		server.Process.Signal(syscall.SIGTERM)
 		server.Wait()
 	})
-	// Xvfb writes its display number on fd 3 once it accepts connections.
-	var num [16]byte
-	n, err := r.Read(num[:])
-	require.NoError(t, err)
+	// Xvfb writes its display number and a newline on fd 3, in two writes,
+	// once it accepts connections; it stops if the second one fails.
+	num, err := bufio.NewReader(r).ReadString('\n')
+	require.NoError(t, err, "Xvfb did not start")
+	return ":" + strings.TrimSpace(num)
+}
 
+// On a display without access control and no Xauthority file (a bare
+// Xvfb), Ebiten's xgb connections used to log four lines before the
+// program's first; they are normal there and dropped.
+func TestNoXGBNoiseWithoutXauthority(t *testing.T) {
+	bin := buildBoids(t)
+	display := startXvfb(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "-boids", "10", "-frames", "5")
-	cmd.Env = append(withoutDisplay(":"+strings.TrimSpace(string(num[:n]))), "XAUTHORITY="+filepath.Join(t.TempDir(), "none"))
+	cmd.Env = append(withoutDisplay(display), "XAUTHORITY="+filepath.Join(t.TempDir(), "none"))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Run(), "stderr: %s", stderr.String())
 	assert.NotContains(t, stderr.String(), "XGB:")
 	assert.True(t, strings.HasPrefix(stderr.String(), "seed "), stderr.String())
+}
+
+// A display that refuses the connection (it wants a cookie the program
+// does not have) is one line too: Xlib's own complaint is not shown.
+func TestRefusedDisplayIsOneLine(t *testing.T) {
+	xauth, err := exec.LookPath("xauth")
+	if err != nil {
+		cannotRun(t, "xauth is not installed (make deps-test installs it)")
+	}
+	bin := buildBoids(t)
+	auth := filepath.Join(t.TempDir(), "Xauthority")
+	out, err := exec.Command(xauth, "-f", auth, "add", ":0", ".", "0123456789abcdef0123456789abcdef").CombinedOutput()
+	require.NoError(t, err, "xauth: %s", out)
+	display := startXvfb(t, "-auth", auth)
+
+	cmd := exec.Command(bin, "-boids", "10", "-frames", "5")
+	cmd.Env = append(withoutDisplay(display), "XAUTHORITY="+filepath.Join(t.TempDir(), "none"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	require.True(t, errors.As(err, &exit), "want exit status 1, got %v; stderr:\n%s", err, stderr.String())
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Equal(t, "boids: no display: cannot open display "+display+" (on a headless machine, run under xvfb-run -a)\n", stderr.String())
 }

@@ -9,7 +9,15 @@ import (
 // to end, after it ended cleanly: files written, summary printed.
 type Interrupted struct{ Signal os.Signal }
 
-func (e Interrupted) Error() string { return "interrupted by " + e.Signal.String() }
+func (e Interrupted) Error() string {
+	switch e.Signal {
+	case syscall.SIGINT:
+		return "interrupted by SIGINT"
+	case syscall.SIGTERM:
+		return "interrupted by SIGTERM"
+	}
+	return "interrupted by " + e.Signal.String()
+}
 
 // ExitCode is the shell's convention for a program ended by a signal:
 // 128 plus its number, so 130 for SIGINT and 143 for SIGTERM.

@@ -36,7 +36,7 @@ func (p Profiles) Start() (stop func() error, err error) {
 		return errors.Join(errs...)
 	}
 	if p.CPU != "" {
-		f, err := Create(p.CPU)
+		f, err := create(p.CPU)
 		if err != nil {
 			return stop, fmt.Errorf("cpuprofile: %w", err)
 		}
@@ -50,7 +50,7 @@ func (p Profiles) Start() (stop func() error, err error) {
 		})
 	}
 	if p.Trace != "" {
-		f, err := Create(p.Trace)
+		f, err := create(p.Trace)
 		if err != nil {
 			return stop, fmt.Errorf("trace: %w", err)
 		}
@@ -75,7 +75,7 @@ func (p Profiles) Start() (stop func() error, err error) {
 }
 
 func writeProfile(name, file string) error {
-	f, err := Create(file)
+	f, err := create(file)
 	if err != nil {
 		return fmt.Errorf("%sprofile: %w", name, err)
 	}
@@ -93,25 +93,25 @@ func wrap(what string, err error) error {
 	return nil
 }
 
-// File is an output file that remembers its first write error: the
+// file is a profile file that remembers its first write error: the
 // runtime's profile and trace writers run in goroutines of their own and
 // drop the errors of their writes, so a full disk would otherwise leave a
 // short file and no word of it.
-type File struct {
+type file struct {
 	f   *os.File
 	err error
 }
 
-// Create creates (or truncates) the output file name.
-func Create(name string) (*File, error) {
+// create creates (or truncates) the profile file name.
+func create(name string) (*file, error) {
 	f, err := os.Create(name)
 	if err != nil {
 		return nil, err
 	}
-	return &File{f: f}, nil
+	return &file{f: f}, nil
 }
 
-func (w *File) Write(p []byte) (int, error) {
+func (w *file) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
@@ -124,6 +124,6 @@ func (w *File) Write(p []byte) (int, error) {
 
 // Close closes the file and reports the first error of any write, or of
 // the close.
-func (w *File) Close() error {
+func (w *file) Close() error {
 	return errors.Join(w.err, w.f.Close())
 }

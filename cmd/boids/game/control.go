@@ -13,7 +13,8 @@ import (
 // simControl is the game's own record of what it asked the Sim for, so
 // that keys pressed faster than the Sim publishes still act on the right
 // state. Keys (keys.go), the panel and -cycle change it through the Game
-// methods in this file, each of which logs one line.
+// methods in this file; every change prints one line on stderr, from the
+// Sim or from here.
 type simControl struct {
 	designs  []boids.Design // the registry's, fixed once the sim has started
 	strategy int

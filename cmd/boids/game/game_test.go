@@ -2,6 +2,7 @@ package game
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"math"
@@ -440,4 +441,44 @@ func TestRandomActions(t *testing.T) {
 	for _, b := range h.g.snap.Boids {
 		require.False(t, math.IsNaN(float64(b.Pos.X)) || math.IsNaN(float64(b.Pos.Y)), "a finite flock")
 	}
+}
+
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.n++
+	return 0, errors.New("disk full")
+}
+
+type closer struct{ closed bool }
+
+func (c *closer) Close() error { c.closed = true; return nil }
+
+// At exit the metrics file gets the last part-second's row and is closed;
+// a file whose write failed during the run is closed without another
+// attempt, and its error is not reported twice.
+func TestFinishWritesTheLastRowOnce(t *testing.T) {
+	h := newHarness(t, 50)
+	h.until("a tick", func(s *boids.Snapshot) bool { return s.Tick > 0 })
+	var out bytes.Buffer
+	var err error
+	h.g.csv, err = newCSV(&out, time.Now())
+	require.NoError(t, err)
+	c := &closer{}
+	h.g.csvFile = c
+	h.g.meter.start = h.g.snap.Published.Add(-time.Millisecond)
+	require.NoError(t, h.g.finish())
+	assert.True(t, c.closed)
+	assert.Equal(t, 2, strings.Count(out.String(), "\n"), "header and the last row")
+	assert.Contains(t, h.log.String(), "frames: ")
+
+	h = newHarness(t, 50)
+	w := &failingWriter{}
+	h.g.csv, c = &csvWriter{w: w, start: time.Now()}, &closer{}
+	h.g.csvFile = c
+	h.g.meter.start = h.g.snap.Published.Add(-2 * time.Second)
+	assert.ErrorContains(t, h.g.measure(time.Now()), "metrics csv: disk full")
+	require.NoError(t, h.g.finish(), "the error was the run's")
+	assert.Equal(t, 1, w.n, "no second write to a failed file")
+	assert.True(t, c.closed)
 }

@@ -35,6 +35,7 @@ func (g *Game) measure(now time.Time) error {
 		g.compare.add(&g.meter.last)
 		if g.csv != nil {
 			if err := g.csv.write(&g.meter.last); err != nil {
+				g.csv = nil
 				return fmt.Errorf("metrics csv: %w", err)
 			}
 		}

@@ -91,7 +91,9 @@ func run(opts cli.Options, quit *signals) error {
 	}
 	g.quit = quit
 	if opts.MetricsCSV != "" {
-		f, err := cli.Create(opts.MetricsCSV)
+		// Each row is one write that reports its own error, so a plain file
+		// does: no write error waits for Close.
+		f, err := os.Create(opts.MetricsCSV)
 		if err != nil {
 			return fmt.Errorf("metrics csv: %w", err)
 		}
@@ -114,15 +116,17 @@ func run(opts cli.Options, quit *signals) error {
 
 // finish writes what a run leaves behind, however it ended: the metrics
 // file's last row, for the part of a second since the previous one, and
-// the summary line.
+// the summary line. A metrics file whose write failed during the run gets
+// no more rows; that error has been reported.
 func (g *Game) finish() error {
 	var err error
-	if g.csv != nil {
-		snap := g.feed.Latest()
-		if g.meter.closeWindow(snap, &g.frames, g.overlay.cost, time.Now()) {
+	if g.csvFile != nil {
+		if g.csv != nil && g.meter.closeWindow(g.feed.Latest(), &g.frames, g.overlay.cost, time.Now()) {
 			err = g.csv.write(&g.meter.last)
 		}
-		err = errors.Join(err, g.csvFile.Close())
+		if cerr := g.csvFile.Close(); err == nil {
+			err = cerr
+		}
 		if err != nil {
 			err = fmt.Errorf("metrics csv: %w", err)
 		}
