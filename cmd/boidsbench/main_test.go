@@ -233,7 +233,10 @@ func TestMeasure(t *testing.T) {
 		assert.Equal(t, 5, row.Ticks, s)
 		assert.Greater(t, row.TicksPerSec(), 0.0, s)
 		assert.LessOrEqual(t, row.TickP50, row.TickP99, s)
-		assert.Greater(t, row.MemPerBoid, 0.0, s)
+		// 200 boids are within the heap's own noise (stacks of the previous
+		// flock freed by the GC in between): one run measured -32 bytes per
+		// boid for workers. Large flocks measure kilobytes; here only sanity.
+		assert.Greater(t, row.MemPerBoid, -256.0, s)
 	}
 	row, err := r.Measure(context.Background(), Combo{"mutex", 200, 1})
 	require.NoError(t, err)
