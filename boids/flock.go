@@ -123,7 +123,7 @@ func (f *Flock) boid(id int, wake chan struct{}) {
 // keeps a few buffers per core instead of one per goroutine: at 20k boids
 // that is a quarter of the memory a boid costs.
 var neighbourBufs = sync.Pool{New: func() any {
-	b := make([]Boid, 0, 64)
+	b := make([]Boid, 0, MaxNeighbors)
 	return &b
 }}
 

@@ -13,7 +13,7 @@ func (s *Space) Delta(a, b Vec) Vec {
 
 // wrapAxis folds a difference along one axis of a torus of the given size
 // into [-half, half], half being size/2. Delta is too big for the compiler to inline, so
-// the per-candidate loops (Step, AppendWithin) call this instead.
+// the per-candidate loops (Step, Query.Append) call this instead.
 func wrapAxis(d, size, half float32) float32 {
 	if d > half {
 		return d - size
