@@ -266,34 +266,44 @@ func span(c, k, n int, wrap bool, out []int) int {
 // are in reach, too random for the branch predictor, so every candidate is
 // copied and the length grows by the sign bit of d²-r², which is set
 // exactly when d² < r² (float subtraction of finite unequal numbers never
-// rounds to zero). The copies must stay below the limit, so the run is
-// taken in chunks no longer than the room left. buf may be run[:0]: it then
-// filters run in place.
+// rounds to zero). The copies must stay below the limit, so a run that
+// could fill the query is taken in chunks no longer than the room left.
+// buf may be run[:0]: it then filters run in place.
 func (q *Query) Append(run, buf []Boid) []Boid {
 	n := len(buf)
-	out := buf[:q.limit]
-	p, r2 := q.p, q.r2
-	for k := 0; k < len(run) && n < q.limit; {
-		chunk := run[k:min(len(run), k+q.limit-n)]
-		k += len(chunk)
-		if !q.Wrap {
-			for i := range chunk {
-				b := chunk[i]
-				out[n] = b
-				d := b.Pos.Sub(p)
-				n += int(math.Float32bits(d.Len2()-r2) >> 31)
-			}
-			continue
-		}
-		for i := range chunk {
-			b := chunk[i]
-			out[n] = b
-			d := b.Pos.Sub(p)
-			d.X, d.Y = wrapAxis(d.X, q.w, q.hw), wrapAxis(d.Y, q.h, q.hh)
-			n += int(math.Float32bits(d.Len2()-r2) >> 31)
-		}
+	if n+len(run) > q.limit {
+		return q.appendCapped(run, buf)
 	}
-	return buf[:n]
+	out := buf[n : n+len(run)]
+	n = 0
+	if !q.Wrap {
+		for i := range run {
+			b := run[i]
+			out[n] = b
+			d := b.Pos.Sub(q.p)
+			n += int(math.Float32bits(d.Len2()-q.r2) >> 31)
+		}
+		return buf[:len(buf)+n]
+	}
+	for i := range run {
+		b := run[i]
+		out[n] = b
+		d := b.Pos.Sub(q.p)
+		d.X, d.Y = wrapAxis(d.X, q.w, q.hw), wrapAxis(d.Y, q.h, q.hh)
+		n += int(math.Float32bits(d.Len2()-q.r2) >> 31)
+	}
+	return buf[:len(buf)+n]
+}
+
+// appendCapped is Append when the run may fill the query: it takes the run
+// in chunks no longer than the room left.
+func (q *Query) appendCapped(run, buf []Boid) []Boid {
+	for len(run) > 0 && len(buf) < q.limit {
+		k := min(len(run), q.limit-len(buf))
+		buf = q.Append(run[:k], buf)
+		run = run[k:]
+	}
+	return buf
 }
 
 // Around is the radius-wide neighbour-cell rule of the workshop's designs,
@@ -498,17 +508,33 @@ func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
 	for _, r := range q.Runs[:q.N] {
 		for c := int(r[0]); c <= int(r[1]); c++ {
 			run := g.run(c)
-			if c == oc {
-				buf = q.Append(run[:s], buf)
-				run = run[s+1:]
+			switch n := len(buf); {
+			case c == oc:
+				buf = q.Append(run[s+1:], q.Append(run[:s], buf))
+			case !q.Wrap && n+len(run) <= q.limit:
+				buf = buf[:within(run, buf[:q.limit], n, q.p, q.r2)]
+			default:
+				buf = q.Append(run, buf)
 			}
-			buf = q.Append(run, buf)
 		}
 		if q.Full(buf) {
 			break
 		}
 	}
 	return self, buf
+}
+
+// within is Append's loop away from a wrapping world's border, small enough
+// for the compiler to inline into the scan of cells one by one: it copies
+// run to out from n and returns n plus how many of run are within reach.
+// out must have room for len(run) from n.
+func within(run, out []Boid, n int, p Vec, r2 float32) int {
+	for _, b := range run {
+		out[n] = b
+		d := b.Pos.Sub(p)
+		n += int(math.Float32bits(d.Len2()-r2) >> 31)
+	}
+	return n
 }
 
 // gatherMax bounds what Gather copies: a few times MaxNeighbors, so that a
