@@ -68,25 +68,15 @@ func BenchmarkFlock(b *testing.B) {
 	}
 }
 
-// idle is a design whose boids do no work, so a tick costs only the flock's
-// own machinery: waking every goroutine and the barrier.
-type idle struct{ n int }
-
-func (s *idle) Name() string                               { return "idle" }
-func (s *idle) Load(_ Space, boids []Boid)                 { s.n = len(boids) }
-func (s *idle) Neighbors(_ int, buf []Boid) (Boid, []Boid) { return Boid{}, buf }
-func (s *idle) Move(int, Boid)                             {}
-func (s *idle) EndTick()                                   {}
-func (s *idle) Read(dst []Boid) []Boid                     { return append(dst, make([]Boid, s.n)...) }
-func (s *idle) Close()                                     {}
-
-// BenchmarkWake isolates waking 10k boid goroutines and waiting for them.
+// BenchmarkWake isolates waking 10k boid goroutines and waiting for them:
+// the boids do nothing when woken, not even their rules.
 func BenchmarkWake(b *testing.B) {
 	const n = 10000
 	p := BenchParams(n)
-	f, err := NewFlock(p, make([]Boid, n), &idle{})
+	f, err := NewFlock(p, make([]Boid, n), NewLockFree())
 	if err != nil {
 		b.Fatal(err)
 	}
+	f.work = func(int) {}
 	benchTicks(b, f, n)
 }

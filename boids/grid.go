@@ -128,17 +128,17 @@ type Query struct {
 	limit  int // buf's length at which the query is full
 }
 
-// Query starts a query around p that appends to buf, and returns buf with
-// room for MaxNeighbors more boids.
+// Query starts a query around p that appends to buf.
 func (l *Layout) Query(p Vec, buf []Boid) (Query, []Boid) {
 	q := Query{p: p, r2: l.Space.Radius * l.Space.Radius, w: l.Space.W, h: l.Space.H,
 		hw: l.Space.W / 2, hh: l.Space.H / 2, limit: len(buf) + MaxNeighbors}
 	l.block(p, &q.Block)
-	if cap(buf) < q.limit {
-		buf = slices.Grow(buf, q.limit-len(buf))
-	}
 	return q, buf
 }
+
+// room is how many boids buf can take before it must grow or the query is
+// full.
+func (q *Query) room(buf []Boid) int { return min(cap(buf), q.limit) - len(buf) }
 
 // Full reports whether buf holds as many boids as the query may return.
 func (q *Query) Full(buf []Boid) bool { return len(buf) >= q.limit }
@@ -266,40 +266,39 @@ func span(c, k, n int, wrap bool, out []int) int {
 // are in reach, too random for the branch predictor, so every candidate is
 // copied and the length grows by the sign bit of d²-r², which is set
 // exactly when d² < r² (float subtraction of finite unequal numbers never
-// rounds to zero). The copies must stay below the limit, so a run that
-// could fill the query is taken in chunks no longer than the room left.
-// buf may be run[:0]: it then filters run in place.
+// rounds to zero). The copies need room for the whole run below the limit;
+// a run that lacks it is taken in chunks, the buffer growing only as far as
+// the neighbours found need. buf may be run[:0]: it then filters run in
+// place.
 func (q *Query) Append(run, buf []Boid) []Boid {
+	if len(run) > q.room(buf) {
+		return q.appendGrowing(run, buf)
+	}
 	n := len(buf)
-	if n+len(run) > q.limit {
-		return q.appendCapped(run, buf)
+	if !q.Wrap {
+		return buf[:within(run, buf[:n+len(run)], n, q.p, q.r2)]
 	}
 	out := buf[n : n+len(run)]
-	n = 0
-	if !q.Wrap {
-		for i := range run {
-			b := run[i]
-			out[n] = b
-			d := b.Pos.Sub(q.p)
-			n += int(math.Float32bits(d.Len2()-q.r2) >> 31)
-		}
-		return buf[:len(buf)+n]
-	}
+	k := 0
 	for i := range run {
 		b := run[i]
-		out[n] = b
+		out[k] = b
 		d := b.Pos.Sub(q.p)
 		d.X, d.Y = wrapAxis(d.X, q.w, q.hw), wrapAxis(d.Y, q.h, q.hh)
-		n += int(math.Float32bits(d.Len2()-q.r2) >> 31)
+		k += int(math.Float32bits(d.Len2()-q.r2) >> 31)
 	}
-	return buf[:len(buf)+n]
+	return buf[:n+k]
 }
 
-// appendCapped is Append when the run may fill the query: it takes the run
-// in chunks no longer than the room left.
-func (q *Query) appendCapped(run, buf []Boid) []Boid {
+// appendGrowing is Append for a run that may not fit: it takes the run in
+// chunks no longer than the room left, doubling the buffer (up to the
+// limit) when it is full, and stops at the limit.
+func (q *Query) appendGrowing(run, buf []Boid) []Boid {
 	for len(run) > 0 && len(buf) < q.limit {
-		k := min(len(run), q.limit-len(buf))
+		if q.room(buf) == 0 {
+			buf = slices.Grow(buf, min(max(2*cap(buf), 16), q.limit)-len(buf))
+		}
+		k := min(len(run), q.room(buf))
 		buf = q.Append(run[:k], buf)
 		run = run[k:]
 	}
@@ -511,8 +510,8 @@ func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
 			switch n := len(buf); {
 			case c == oc:
 				buf = q.Append(run[s+1:], q.Append(run[:s], buf))
-			case !q.Wrap && n+len(run) <= q.limit:
-				buf = buf[:within(run, buf[:q.limit], n, q.p, q.r2)]
+			case !q.Wrap && len(run) <= q.room(buf):
+				buf = buf[:within(run, buf[:n+len(run)], n, q.p, q.r2)]
 			default:
 				buf = q.Append(run, buf)
 			}
