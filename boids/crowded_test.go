@@ -29,7 +29,7 @@ func TestCrowdedQueryIsBounded(t *testing.T) {
 	const n = 5000
 	for _, d := range boids.Designs() {
 		for _, sp := range []boids.Space{
-			{W: 64, H: 64, Radius: 28, Edges: boids.Wrap},     // a few cells across
+			{W: 64, H: 64, Radius: 28, Edges: boids.Wrap},      // a few cells across
 			{W: 1280, H: 720, Radius: 28, Edges: boids.Bounce}, // the fast path
 		} {
 			t.Run(fmt.Sprintf("%s/%gx%g", d.Name, sp.W, sp.H), func(t *testing.T) {
