@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -32,7 +33,7 @@ type Flock struct {
 	// work is what a woken boid does: update, except in the benchmark of
 	// the wake alone.
 	work  func(id int)
-	tick  sync.WaitGroup // the barrier of the current tick
+	tick  barrier        // the barrier of the current tick
 	alive sync.WaitGroup // every boid goroutine still running
 	ticks uint64
 	base  Counters // counters of strategies and loads already replaced
@@ -110,7 +111,7 @@ func (f *Flock) boid(id int, wake chan struct{}) {
 		// strat, params and work change only between ticks; the wake-up
 		// receive orders those writes before these reads.
 		f.work(id)
-		f.tick.Done()
+		f.tick.done(id)
 	}
 }
 
@@ -133,6 +134,54 @@ func (f *Flock) update(id int) {
 	}
 }
 
+// barrier is a tick's end: boids count down in shards (boid id in shard
+// id%barrierShards, each counter on its own cache line), and the boid that
+// empties the last shard tells the coordinator. One shared counter, as in
+// sync.WaitGroup, had every boid of both cores contend for one cache line.
+type barrier struct {
+	shards [barrierShards]struct {
+		left atomic.Int32
+		_    [60]byte
+	}
+	left  atomic.Int32  // shards not yet empty
+	empty chan struct{} // signalled when the last shard empties
+}
+
+const barrierShards = 64
+
+// start arms the barrier for n boids, ids 0..n-1; call it before waking
+// any of them.
+func (b *barrier) start(n int) {
+	if b.empty == nil {
+		b.empty = make(chan struct{}, 1)
+	}
+	used := int32(0)
+	for i := range b.shards {
+		k := int32(n / barrierShards)
+		if i < n%barrierShards {
+			k++
+		}
+		b.shards[i].left.Store(k)
+		if k > 0 {
+			used++
+		}
+	}
+	b.left.Store(used)
+	if used == 0 {
+		b.empty <- struct{}{}
+	}
+}
+
+// done counts boid id as finished.
+func (b *barrier) done(id int) {
+	if b.shards[id%barrierShards].left.Add(-1) == 0 && b.left.Add(-1) == 0 {
+		b.empty <- struct{}{}
+	}
+}
+
+// wait returns when every boid has called done.
+func (b *barrier) wait() { <-b.empty }
+
 // neighbourBufs lends boids the buffers their neighbours are copied into.
 // A boid needs one only from its query to its rules, and only the boids
 // running or parked inside a query at that moment hold one, so the flock
@@ -149,12 +198,12 @@ var neighbourBufs = sync.Pool{New: func() any {
 // moves, concurrently, then the strategy ends the tick.
 func (f *Flock) Tick() {
 	t0 := time.Now()
-	f.tick.Add(len(f.wake))
+	f.tick.start(len(f.wake))
 	for _, ch := range f.wake {
 		ch <- struct{}{}
 	}
 	t1 := time.Now()
-	f.tick.Wait()
+	f.tick.wait()
 	t2 := time.Now()
 	f.strat.EndTick()
 	t3 := time.Now()
