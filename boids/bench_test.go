@@ -68,25 +68,59 @@ func BenchmarkFlock(b *testing.B) {
 	}
 }
 
-// idle is a design whose boids do no work, so a tick costs only the flock's
-// own machinery: waking every goroutine and the barrier.
-type idle struct{ n int }
+// kernelWarmup is how many ticks the kernel benchmark lets a flock gather
+// first: a random start examines 30 candidates per query, a gathered flock
+// (after a few hundred ticks) about four times as many.
+const kernelWarmup = 1000
 
-func (s *idle) Name() string                               { return "idle" }
-func (s *idle) Load(_ Space, boids []Boid)                 { s.n = len(boids) }
-func (s *idle) Neighbors(_ int, buf []Boid) (Boid, []Boid) { return Boid{}, buf }
-func (s *idle) Move(int, Boid)                             {}
-func (s *idle) EndTick()                                   {}
-func (s *idle) Read(dst []Boid) []Boid                     { return append(dst, make([]Boid, s.n)...) }
-func (s *idle) Close()                                     {}
-
-// BenchmarkWake isolates waking 10k boid goroutines and waiting for them.
-func BenchmarkWake(b *testing.B) {
+// BenchmarkKernel measures the neighbour query alone on a gathered flock of
+// 10,000 boids (BenchParams, the sequential baseline's grid): per query,
+// the candidates it examines, the neighbours it finds and the time per
+// neighbour, so that the kernel's cost shows apart from any design's
+// synchronization; then whole sequential ticks on the same flock.
+func BenchmarkKernel(b *testing.B) {
 	const n = 10000
 	p := BenchParams(n)
-	f, err := NewFlock(p, make([]Boid, n), &idle{})
+	base, err := NewBaseline(Sequential, p, RandomBoids(p, n, newRand(1)), 1)
 	if err != nil {
 		b.Fatal(err)
 	}
+	for range kernelWarmup {
+		base.Tick()
+	}
+	g := base.Grid()
+	buf := make([]Boid, 0, MaxNeighbors)
+	var cand, nbrs int
+	for id := range n {
+		cand += g.Candidates(id)
+		_, buf = g.Near(id, buf[:0])
+		nbrs += len(buf)
+	}
+	b.Run("query", func(b *testing.B) {
+		for b.Loop() {
+			for id := range n {
+				_, buf = g.Near(id, buf[:0])
+			}
+		}
+		ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+		b.ReportMetric(ns/n, "ns/query")
+		b.ReportMetric(float64(cand)/n, "candidates/query")
+		b.ReportMetric(float64(nbrs)/n, "neighbours/query")
+		b.ReportMetric(ns/float64(nbrs), "ns/neighbour")
+		b.ReportMetric(ns/float64(cand), "ns/candidate")
+	})
+	b.Run("tick", func(b *testing.B) { benchTicks(b, base, n) })
+}
+
+// BenchmarkWake isolates waking 10k boid goroutines and waiting for them:
+// the boids do nothing when woken, not even their rules.
+func BenchmarkWake(b *testing.B) {
+	const n = 10000
+	p := BenchParams(n)
+	f, err := NewFlock(p, make([]Boid, n), NewLockFree())
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.work = func(int) {}
 	benchTicks(b, f, n)
 }

@@ -23,9 +23,10 @@ import (
 //
 // The owner serves every message in turn, so its time per message bounds the
 // whole flock. It therefore does the least a query needs: it copies the
-// boids of the 3×3 cells around the asker (Grid.Gather), and the asker keeps
+// boids of the cells around the asker (Grid.Gather), and the asker keeps
 // those within the view radius itself, on its own copy, in parallel with the
-// other boids. The total work is the same as a full query on the owner, but
+// other boids. In a crowded world, where that copy would grow with the
+// flock, Gather does the whole bounded query instead. The total work is the same as a full query on the owner, but
 // the owner's share of it halves, so the flock suffers less when the owner's
 // core is shared (the renderer, other programs).
 //
@@ -39,7 +40,7 @@ import (
 type Channel struct {
 	in      chan message  // to the owner; nil until the first Load and after Close
 	stopped chan struct{} // closed by the owner when it returns
-	sp      Space         // the geometry of the last Load, for the boids' distance test
+	lay     Layout        // the geometry of the last Load, for the boids' distance test
 	queries []query       // queries[id] belongs to boid id
 	ctl     *control      // the coordinator's reusable call, the owner's during a call
 	// rtts counts the boids' sampled round trips by Hist bucket. Every boid
@@ -114,7 +115,7 @@ func (c *Channel) Load(sp Space, boids []Boid) {
 		c.ctl = &control{done: make(chan struct{}, 1)}
 		go own(c.in, c.ctl, c.stopped)
 	}
-	c.sp = sp
+	c.lay = sp.Layout()
 	for i := range c.rtts {
 		c.rtts[i].Store(0)
 	}
@@ -141,6 +142,7 @@ func (c *Channel) Load(sp Space, boids []Boid) {
 func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	q := &c.queries[id]
 	q.buf = buf
+	n0 := len(buf)
 	queued := uint64(len(c.in))
 	q.queueSum += queued
 	q.queueMax = max(q.queueMax, queued)
@@ -163,7 +165,8 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	// The buffer is the boid's again: keep no hold on it.
 	cand := q.buf
 	q.buf = nil
-	return q.self, AppendWithin(&c.sp, q.self.Pos, cand, cand[:0])
+	k, buf := c.lay.Query(q.self.Pos, cand[:n0])
+	return q.self, k.Append(cand[n0:], buf)
 }
 
 func (c *Channel) Move(id int, b Boid) {

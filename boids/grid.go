@@ -1,95 +1,101 @@
 package boids
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
-// Grid is the spatial map: a uniform grid whose cells are at least the view
-// radius wide, so a neighbour query scans the 3×3 cells around a boid. Each
-// cell keeps copies of its boids' states side by side, so a query reads
-// contiguous memory.
+// The kernel: how every design finds a boid's neighbours.
 //
-// A Grid is not safe for concurrent use: strategies decide who may touch it.
-type Grid struct {
-	sp         Space
-	cols, rows int
-	cw, ch     float32
-	cells      [][]Boid  // the states in each cell
-	ids        [][]int32 // ids[c][k] is the id of cells[c][k]
-	cellOf     []int32   // boid id -> cell index
-	slot       []int32   // boid id -> index within its cell
+// Contract, for Grid and for any design keeping its own cells:
+//   - Space.Layout gives the cells: Cols×Rows cells of CW×CH, about half the
+//     view radius a side (bigger only when a huge world would need more than
+//     maxCells). Layout.Cell maps a position to its cell, clamping positions
+//     outside the world to the border cells.
+//   - Layout.Query starts a query at p: it lists the runs of cells that a
+//     circle of the view radius around p can touch (its Block) and readies
+//     buf. Query.Append scans one run of candidates; a design calls it for
+//     every run, itself excluded, and may stop once Query.Full says so.
+//   - A query returns every boid strictly within the view radius, computed
+//     with exactly Space.Delta's arithmetic, so it equals brute force to the
+//     last bit, unless more than MaxNeighbors are within reach: it then
+//     returns MaxNeighbors of them, whichever the scan met first. A query's
+//     cost and its buffer are therefore bounded whatever the density.
+//   - Runs are scanned from the boid's own row of cells outwards, so a
+//     capped query keeps the nearest rows rather than the top of the block.
+
+// MaxNeighbors bounds the boids one neighbour query returns. In a flock that
+// has gathered, a boid has about 45 neighbours and at most 120 were seen
+// (BenchParams at 10,000 boids and the game's default world, 2,000 ticks),
+// so the cap never binds there; it binds only in crowded worlds (20,000
+// boids in 64×64: every boid is within reach of every other), where it
+// keeps a query's work and buffer bounded. Real starlings heed about 7.
+const MaxNeighbors = 256
+
+// maxCells bounds the cells of a layout, so that a huge world with a small
+// radius does not cost memory per cell out of proportion to its boids.
+const maxCells = 1 << 16
+
+// cellsPerRadius is how many cells span one view radius. Cells half the
+// radius wide let a query skip the corners of its block that the circle
+// cannot reach: with radius-wide cells a query examines 9 r² of area to
+// find a circle of 3.14 r², with half-radius cells and row culling about 5.
+const cellsPerRadius = 2
+
+// maxReach is the most cells a query reaches on each side of its own:
+// cells are at least Radius/cellsPerRadius wide and a query reaches the
+// radius plus a 1/64-cell margin.
+const maxReach = cellsPerRadius + 1
+
+// Layout is the cell geometry of a Space: every design's map uses it.
+type Layout struct {
+	Space      Space
+	Cols, Rows int
+	CW, CH     float32 // a cell's width and height
+	kx, ky     int     // cells a query reaches on each side of its own
+	// small: the world is too few cells across for the fast path (row
+	// culling, no wrap arithmetic away from the border), so queries scan
+	// their whole block with the wrap arithmetic.
+	small bool
 }
 
-// cellRoom is how many boids a cell has room for before it must grow: a few
-// times the mean, so that a flock gathering into clumps rarely allocates.
-func cellRoom(boids, cells int) int { return max(16, 4*boids/cells) }
-
-// Load replaces the grid's contents with boids; boid i gets id i. It reuses
-// the grid's memory when the geometry is unchanged.
-func (g *Grid) Load(sp Space, boids []Boid) {
-	cols, rows := sp.Cells()
-	if g.sp != sp || len(g.cells) != cols*rows {
-		g.sp, g.cols, g.rows = sp, cols, rows
-		g.cw, g.ch = sp.W/float32(cols), sp.H/float32(rows)
-		g.cells = make([][]Boid, cols*rows)
-		g.ids = make([][]int32, cols*rows)
+// Layout returns the cell geometry for the space.
+func (sp Space) Layout() Layout {
+	side := sp.Radius / cellsPerRadius
+	if float64(sp.W/side)*float64(sp.H/side) > maxCells {
+		side = float32(math.Sqrt(float64(sp.W) * float64(sp.H) / maxCells))
 	}
-	room := cellRoom(len(boids), len(g.cells))
-	for c := range g.cells {
-		if cap(g.cells[c]) < room {
-			g.cells[c] = make([]Boid, 0, room)
-			g.ids[c] = make([]int32, 0, room)
-		}
-		g.cells[c] = g.cells[c][:0]
-		g.ids[c] = g.ids[c][:0]
-	}
-	g.cellOf = resize(g.cellOf, len(boids))
-	g.slot = resize(g.slot, len(boids))
-	for id, b := range boids {
-		g.add(id, b, g.Cell(b.Pos))
-	}
+	l := Layout{Space: sp, Cols: cellsFor(sp.W, side), Rows: cellsFor(sp.H, side)}
+	l.CW, l.CH = sp.W/float32(l.Cols), sp.H/float32(l.Rows)
+	l.kx = int(math.Ceil(float64((sp.Radius + l.CW/64) / l.CW)))
+	l.ky = int(math.Ceil(float64((sp.Radius + l.CH/64) / l.CH)))
+	// A block fewer than half the world across never wraps onto itself, and
+	// away from the border no difference inside it exceeds half the world,
+	// so Delta's wrap is the identity there.
+	l.small = l.Cols < 4*l.kx+3 || l.Rows < 4*l.ky+3
+	return l
 }
 
-func (g *Grid) add(id int, b Boid, c int) {
-	g.cellOf[id] = int32(c)
-	g.slot[id] = int32(len(g.cells[c]))
-	g.cells[c] = append(g.cells[c], b)
-	g.ids[c] = append(g.ids[c], int32(id))
+// Cells is the number of columns and rows of the space's layout.
+func (sp Space) Cells() (cols, rows int) {
+	l := sp.Layout()
+	return l.Cols, l.Rows
 }
 
-// Cells is the grid's layout for the space: as many columns and rows as fit
-// cells at least the view radius wide, and at least one of each.
-func (sp Space) Cells() (cols, rows int) { return cellsFor(sp.W, sp.Radius), cellsFor(sp.H, sp.Radius) }
-
-func cellsFor(size, radius float32) int {
-	n := int(size / radius)
-	if n < 1 {
-		return 1
-	}
-	return n
+func cellsFor(size, side float32) int {
+	return max(int(size/side), 1)
 }
-
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
-}
-
-// Space returns the geometry the grid was loaded with.
-func (g *Grid) Space() Space { return g.sp }
-
-// Len is the number of boids in the grid.
-func (g *Grid) Len() int { return len(g.cellOf) }
 
 // NumCells is the number of cells; Cell returns indices below it.
-func (g *Grid) NumCells() int { return len(g.cells) }
+func (l *Layout) NumCells() int { return l.Cols * l.Rows }
 
 // Cell returns the index of the cell holding position p; positions outside
 // the world are clamped to the nearest border cell.
-func (g *Grid) Cell(p Vec) int {
-	return CellIndex(p, g.cols, g.rows, g.cw, g.ch)
+func (l *Layout) Cell(p Vec) int {
+	return CellIndex(p, l.Cols, l.Rows, l.CW, l.CH)
 }
 
-// CellIndex is Grid.Cell for strategies that keep their own cell layout.
+// CellIndex is Layout.Cell for strategies that keep their own cell layout.
 func CellIndex(p Vec, cols, rows int, cw, ch float32) int {
 	cx, cy := int(p.X/cw), int(p.Y/ch)
 	cx = min(max(cx, 0), cols-1)
@@ -97,122 +103,212 @@ func CellIndex(p Vec, cols, rows int, cw, ch float32) int {
 	return cy*cols + cx
 }
 
-// Get returns boid id's state.
-func (g *Grid) Get(id int) Boid {
-	return g.cells[g.cellOf[id]][g.slot[id]]
+// Block is the cells one query scans, as runs of consecutive cell indices
+// (each within one row), its own row first.
+type Block struct {
+	Runs [2 * (2*maxReach + 1)][2]int32 // first and last cell of each run
+	N    int                            // runs in use
+	// Wrap: some candidate may lie across the border of a wrapping world,
+	// so the scan needs Delta's wrap arithmetic.
+	Wrap bool
 }
 
-// Set stores boid id's new state, moving it to another cell when it crossed
-// a border.
-func (g *Grid) Set(id int, b Boid) {
-	oc, nc := int(g.cellOf[id]), g.Cell(b.Pos)
-	if oc == nc {
-		g.cells[oc][g.slot[id]] = b
+func (b *Block) add(c0, c1 int) {
+	b.Runs[b.N] = [2]int32{int32(c0), int32(c1)}
+	b.N++
+}
+
+// Query is one neighbour query in progress; see the contract above.
+type Query struct {
+	Block
+	p      Vec
+	r2     float32
+	w, h   float32
+	hw, hh float32
+	limit  int // buf's length at which the query is full
+}
+
+// Query starts a query around p that appends to buf.
+func (l *Layout) Query(p Vec, buf []Boid) (Query, []Boid) {
+	q := Query{p: p, r2: l.Space.Radius * l.Space.Radius, w: l.Space.W, h: l.Space.H,
+		hw: l.Space.W / 2, hh: l.Space.H / 2, limit: len(buf) + MaxNeighbors}
+	l.block(p, &q.Block)
+	return q, buf
+}
+
+// room is how many boids buf can take before it must grow or the query is
+// full.
+func (q *Query) room(buf []Boid) int { return min(cap(buf), q.limit) - len(buf) }
+
+// Full reports whether buf holds as many boids as the query may return.
+func (q *Query) Full(buf []Boid) bool { return len(buf) >= q.limit }
+
+// block lists the cells a circle of the view radius around p can touch.
+func (l *Layout) block(p Vec, b *Block) {
+	cx := min(max(int(p.X/l.CW), 0), l.Cols-1)
+	cy := min(max(int(p.Y/l.CH), 0), l.Rows-1)
+	wrap := l.Space.Edges == Wrap
+	b.N = 0
+	if l.small {
+		b.Wrap = wrap
+		l.smallBlock(cx, cy, b)
 		return
 	}
-	// Swap-remove from the old cell, fixing the slot of the boid moved into
-	// the hole.
-	s, last := g.slot[id], len(g.cells[oc])-1
-	moved := g.ids[oc][last]
-	g.cells[oc][s], g.ids[oc][s] = g.cells[oc][last], moved
-	g.slot[moved] = s
-	g.cells[oc], g.ids[oc] = g.cells[oc][:last], g.ids[oc][:last]
-	g.add(id, b, nc)
+	b.Wrap = wrap && (cx < l.kx || cx+l.kx >= l.Cols || cy < l.ky || cy+l.ky >= l.Rows)
+	// Rows and columns whose nearest point is beyond the radius are
+	// skipped. Positions round to their cells with float error, so the
+	// radius is widened by a 64th of a cell: a candidate too many is
+	// harmless, a neighbour missed is not.
+	mx, my := l.CW/64, l.CH/64
+	reach := l.Space.Radius + my
+	for i := 0; i <= 2*l.ky; i++ {
+		dy := (i + 1) / 2
+		if i%2 == 1 {
+			dy = -dy
+		}
+		y := cy + dy
+		if !wrap && (y < 0 || y >= l.Rows) {
+			continue
+		}
+		var gap float32
+		switch {
+		case dy < 0:
+			gap = p.Y - float32(y+1)*l.CH
+		case dy > 0:
+			gap = float32(y)*l.CH - p.Y
+		}
+		if gap >= reach {
+			continue
+		}
+		w := reach
+		if gap > 0 {
+			w = float32(math.Sqrt(float64(reach*reach - gap*gap)))
+		}
+		w += mx
+		// Adding Cols before truncating floors the negative ones too.
+		x0 := max(int((p.X-w)/l.CW+float32(l.Cols))-l.Cols, cx-l.kx)
+		x1 := min(int((p.X+w)/l.CW+float32(l.Cols))-l.Cols, cx+l.kx)
+		if !wrap {
+			x0, x1 = max(x0, 0), min(x1, l.Cols-1)
+		}
+		row := (y + l.Rows) % l.Rows * l.Cols
+		if x0 < 0 {
+			b.add(row+x0+l.Cols, row+l.Cols-1)
+			x0 = 0
+		}
+		if x1 >= l.Cols {
+			b.add(row, row+x1-l.Cols)
+			x1 = l.Cols - 1
+		}
+		b.add(row+x0, row+x1)
+	}
 }
 
-// Near appends to buf every boid strictly within the view radius of boid id,
-// id itself excluded, and returns id's own state with the extended buffer.
-func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
-	return g.gather(id, buf, true)
-}
-
-// Gather is Near without the distance test: it appends every boid of the
-// 3×3 cells around boid id, id itself excluded. A strategy whose owner must
-// do as little as possible leaves the distance test to the asker.
-func (g *Grid) Gather(id int, buf []Boid) (Boid, []Boid) {
-	return g.gather(id, buf, false)
-}
-
-func (g *Grid) gather(id int, buf []Boid, near bool) (Boid, []Boid) {
-	oc, s := int(g.cellOf[id]), int(g.slot[id])
-	self := g.cells[oc][s]
-	var xs, ys [3]int
-	nx := g.around(int(self.Pos.X/g.cw), g.cols, &xs)
-	ny := g.around(int(self.Pos.Y/g.ch), g.rows, &ys)
-	for _, cy := range ys[:ny] {
-		row := cy * g.cols
-		for _, cx := range xs[:nx] {
-			run := g.cells[row+cx]
-			if row+cx == oc {
-				buf = g.take(run[:s], self.Pos, buf, near)
-				run = run[s+1:]
+// smallBlock is block for worlds only a few cells across: every distinct
+// cell within reach, no culling.
+func (l *Layout) smallBlock(cx, cy int, b *Block) {
+	wrap := l.Space.Edges == Wrap
+	var ys [2*maxReach + 1]int
+	ny := span(cy, l.ky, l.Rows, wrap, ys[:])
+	for _, y := range ys[:ny] {
+		row := y * l.Cols
+		switch {
+		case wrap && 2*l.kx+1 >= l.Cols:
+			b.add(row, row+l.Cols-1)
+		case wrap:
+			x0, x1 := cx-l.kx, cx+l.kx
+			if x0 < 0 {
+				b.add(row+x0+l.Cols, row+l.Cols-1)
+				x0 = 0
 			}
-			buf = g.take(run, self.Pos, buf, near)
+			if x1 >= l.Cols {
+				b.add(row, row+x1-l.Cols)
+				x1 = l.Cols - 1
+			}
+			b.add(row+x0, row+x1)
+		default:
+			b.add(row+max(cx-l.kx, 0), row+min(cx+l.kx, l.Cols-1))
 		}
 	}
-	return self, buf
 }
 
-func (g *Grid) take(run []Boid, p Vec, buf []Boid, near bool) []Boid {
-	if near {
-		return AppendWithin(&g.sp, p, run, buf)
+// span fills out with the distinct rows within k of c among n, c first and
+// then outwards, and returns how many there are.
+func span(c, k, n int, wrap bool, out []int) int {
+	if wrap && 2*k+1 >= n {
+		k = n / 2 // every row once: c, then alternately below and above
 	}
-	return append(buf, run...)
+	m := 0
+	for i := 0; i <= 2*k; i++ {
+		d := (i + 1) / 2
+		if i%2 == 1 {
+			d = -d
+		}
+		y := c + d
+		if wrap {
+			y = (y + n) % n
+		} else if y < 0 || y >= n {
+			continue
+		}
+		if !slices.Contains(out[:m], y) {
+			out[m] = y
+			m++
+		}
+	}
+	return m
 }
 
-// AppendWithin appends to buf the boids of run strictly within the view
-// radius of p, and is every strategy's inner loop. It computes Space.Delta
-// with the same arithmetic, inlined, so answers equal brute force to the
-// last bit. About half the candidates are in reach, too random for the
-// branch predictor, so every candidate is copied and the length grows by the sign bit of d²-r², which
-// is set exactly when d² < r² (float subtraction of finite unequal numbers
-// never rounds to zero). That needs room for every candidate, so when buf
-// lacks it the loop appends only the boids in reach instead: a buffer grows
-// to the neighbours a boid really has, not to its candidates. buf may be
-// run[:0]: it then filters run in place.
-func AppendWithin(sp *Space, p Vec, run []Boid, buf []Boid) []Boid {
-	r2 := sp.Radius * sp.Radius
-	if cap(buf)-len(buf) < len(run) {
-		for k := range run {
-			if sp.Delta(p, run[k].Pos).Len2() < r2 {
-				buf = append(buf, run[k])
-			}
-		}
-		return buf
+// Append appends to buf the boids of run strictly within the view radius of
+// the query's point, up to the query's limit, and is every design's inner
+// loop. It computes Space.Delta with the same arithmetic, inlined, so
+// answers equal brute force to the last bit; away from a wrapping world's
+// border that arithmetic is a plain subtraction. About half the candidates
+// are in reach, too random for the branch predictor, so every candidate is
+// copied and the length grows by the sign bit of d²-r², which is set
+// exactly when d² < r² (float subtraction of finite unequal numbers never
+// rounds to zero). The copies need room for the whole run below the limit;
+// a run that lacks it is taken in chunks, the buffer growing only as far as
+// the neighbours found need. buf may be run[:0]: it then filters run in
+// place.
+func (q *Query) Append(run, buf []Boid) []Boid {
+	if len(run) > q.room(buf) {
+		return q.appendGrowing(run, buf)
 	}
 	n := len(buf)
-	out := buf[:n+len(run)]
-	if sp.Edges != Wrap {
-		for k := range run {
-			b := run[k]
-			out[n] = b
-			d := b.Pos.Sub(p)
-			n += int(math.Float32bits(d.Len2()-r2) >> 31)
+	if !q.Wrap {
+		return buf[:within(run, buf[:n+len(run)], n, q.p, q.r2)]
+	}
+	out := buf[n : n+len(run)]
+	k := 0
+	for i := range run {
+		b := run[i]
+		out[k] = b
+		d := b.Pos.Sub(q.p)
+		d.X, d.Y = wrapAxis(d.X, q.w, q.hw), wrapAxis(d.Y, q.h, q.hh)
+		k += int(math.Float32bits(d.Len2()-q.r2) >> 31)
+	}
+	return buf[:n+k]
+}
+
+// appendGrowing is Append for a run that may not fit: it takes the run in
+// chunks no longer than the room left, doubling the buffer (up to the
+// limit) when it is full, and stops at the limit.
+func (q *Query) appendGrowing(run, buf []Boid) []Boid {
+	for len(run) > 0 && len(buf) < q.limit {
+		if q.room(buf) == 0 {
+			buf = slices.Grow(buf, min(max(2*cap(buf), 16), q.limit)-len(buf))
 		}
-		return buf[:n]
+		k := min(len(run), q.room(buf))
+		buf = q.Append(run[:k], buf)
+		run = run[k:]
 	}
-	hw, hh := sp.W/2, sp.H/2
-	for k := range run {
-		b := run[k]
-		out[n] = b
-		d := b.Pos.Sub(p)
-		d.X, d.Y = wrapAxis(d.X, sp.W, hw), wrapAxis(d.Y, sp.H, hh)
-		n += int(math.Float32bits(d.Len2()-r2) >> 31)
-	}
-	return buf[:n]
+	return buf
 }
 
-// around fills out with the distinct cell coordinates next to c (c included)
-// and returns how many there are: across the border when the world wraps,
-// and each only once when the grid is fewer than three cells across.
-func (g *Grid) around(c, n int, out *[3]int) int {
-	c = min(max(c, 0), n-1)
-	return Around(c, n, g.sp.Edges == Wrap, out)
-}
-
-// Around is the neighbour-cell rule shared by every strategy's layout: it
-// fills out with the distinct coordinates among c-1, c, c+1 in a row of n
-// cells and returns how many there are.
+// Around is the radius-wide neighbour-cell rule of the workshop's designs,
+// which keep cells one view radius wide: it fills out with the distinct
+// coordinates among c-1, c, c+1 in a row of n cells and returns how many
+// there are.
 func Around(c, n int, wrap bool, out *[3]int) int {
 	if n < 3 {
 		if wrap {
@@ -242,6 +338,255 @@ func Around(c, n int, wrap bool, out *[3]int) int {
 	return k
 }
 
+// Grid is the spatial map of the designs that update it in place (mutex,
+// channel, the baselines). Each cell keeps copies of its boids' states side
+// by side in one shared slab, so a query reads contiguous memory and a move
+// between cells never allocates: a cell that outgrows its room moves to the
+// slab's free end, and when the slab is used up every cell is repacked into
+// a second one, in row order.
+//
+// A Grid is not safe for concurrent use: strategies decide who may touch it.
+type Grid struct {
+	lay    Layout
+	cells  []cellRun // per cell: where its boids are in the slab
+	slab   slab
+	spare  slab    // the slab the next repack fills
+	cellOf []int32 // boid id -> cell index
+	slot   []int32 // boid id -> index within its cell
+}
+
+// cellRun is cell's place in the slab: n boids from off, room for room.
+type cellRun struct{ off, n, room int32 }
+
+// slab holds every cell's boids and their ids; top is where free room
+// starts.
+type slab struct {
+	boids []Boid
+	ids   []int32
+	top   int32
+}
+
+// Load replaces the grid's contents with boids; boid i gets id i. It reuses
+// the grid's memory when the flock is no bigger.
+func (g *Grid) Load(sp Space, boids []Boid) {
+	g.lay = sp.Layout()
+	nc := g.lay.NumCells()
+	g.cells = resize(g.cells, nc)
+	// After a repack every cell has room for a quarter more boids than it
+	// holds, plus two: the slab holds that twice over, so repacks are rare.
+	size := 2*len(boids) + 4*nc + 64
+	for _, s := range []*slab{&g.slab, &g.spare} {
+		s.boids = resize(s.boids, size)
+		s.ids = resize(s.ids, size)
+	}
+	g.cellOf = resize(g.cellOf, len(boids))
+	g.slot = resize(g.slot, len(boids))
+	clear(g.cells)
+	for id, b := range boids {
+		c := g.lay.Cell(b.Pos)
+		g.cellOf[id] = int32(c)
+		g.cells[c].n++
+	}
+	g.slab.top = 0
+	for c := range g.cells {
+		cr := &g.cells[c]
+		cr.off, cr.room = g.slab.top, roomFor(cr.n)
+		g.slab.top += cr.room
+		cr.n = 0
+	}
+	for id, b := range boids {
+		cr := &g.cells[g.cellOf[id]]
+		k := cr.off + cr.n
+		g.slab.boids[k], g.slab.ids[k] = b, int32(id)
+		g.slot[id] = cr.n
+		cr.n++
+	}
+}
+
+func roomFor(n int32) int32 { return n + n/4 + 2 }
+
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// Layout returns the cell geometry the grid was loaded with.
+func (g *Grid) Layout() *Layout { return &g.lay }
+
+// Space returns the geometry the grid was loaded with.
+func (g *Grid) Space() Space { return g.lay.Space }
+
+// Len is the number of boids in the grid.
+func (g *Grid) Len() int { return len(g.cellOf) }
+
+// NumCells is the number of cells; Cell returns indices below it.
+func (g *Grid) NumCells() int { return len(g.cells) }
+
+// Cell returns the index of the cell holding position p; positions outside
+// the world are clamped to the nearest border cell.
+func (g *Grid) Cell(p Vec) int { return g.lay.Cell(p) }
+
+// run returns cell c's boids.
+func (g *Grid) run(c int) []Boid {
+	cr := g.cells[c]
+	return g.slab.boids[cr.off : cr.off+cr.n]
+}
+
+// Get returns boid id's state.
+func (g *Grid) Get(id int) Boid {
+	return g.slab.boids[g.cells[g.cellOf[id]].off+g.slot[id]]
+}
+
+// Set stores boid id's new state, moving it to another cell when it crossed
+// a border.
+func (g *Grid) Set(id int, b Boid) {
+	oc, nc := g.cellOf[id], int32(g.lay.Cell(b.Pos))
+	from := &g.cells[oc]
+	if oc == nc {
+		g.slab.boids[from.off+g.slot[id]] = b
+		return
+	}
+	// Swap-remove from the old cell, fixing the slot of the boid moved into
+	// the hole.
+	s, last := from.off+g.slot[id], from.off+from.n-1
+	moved := g.slab.ids[last]
+	g.slab.boids[s], g.slab.ids[s] = g.slab.boids[last], moved
+	g.slot[moved] = g.slot[id]
+	from.n--
+
+	to := &g.cells[nc]
+	if to.n == to.room {
+		g.grow(to)
+	}
+	k := to.off + to.n
+	g.slab.boids[k], g.slab.ids[k] = b, int32(id)
+	g.cellOf[id], g.slot[id] = nc, to.n
+	to.n++
+}
+
+// grow gives a full cell more room: twice as much at the slab's free end,
+// or, when that is used up, a repack of every cell.
+func (g *Grid) grow(cr *cellRun) {
+	room := 2*cr.room + 2
+	if int(g.slab.top+room) > len(g.slab.boids) {
+		g.repack()
+		return
+	}
+	top := g.slab.top
+	copy(g.slab.boids[top:top+cr.n], g.slab.boids[cr.off:cr.off+cr.n])
+	copy(g.slab.ids[top:top+cr.n], g.slab.ids[cr.off:cr.off+cr.n])
+	cr.off, cr.room = top, room
+	g.slab.top += room
+}
+
+// repack copies every cell into the spare slab with fresh room, and swaps
+// the slabs.
+func (g *Grid) repack() {
+	dst := &g.spare
+	dst.top = 0
+	for c := range g.cells {
+		cr := &g.cells[c]
+		top := dst.top
+		copy(dst.boids[top:top+cr.n], g.slab.boids[cr.off:cr.off+cr.n])
+		copy(dst.ids[top:top+cr.n], g.slab.ids[cr.off:cr.off+cr.n])
+		cr.off, cr.room = top, roomFor(cr.n)
+		dst.top += cr.room
+	}
+	g.slab, g.spare = g.spare, g.slab
+}
+
+// Near appends to buf the boids strictly within the view radius of boid id,
+// id itself excluded (at most MaxNeighbors: see the kernel's contract), and
+// returns id's own state with the extended buffer.
+func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
+	oc, s := int(g.cellOf[id]), int(g.slot[id])
+	self := g.run(oc)[s]
+	q, buf := g.lay.Query(self.Pos, buf)
+	for _, r := range q.Runs[:q.N] {
+		for c := int(r[0]); c <= int(r[1]); c++ {
+			run := g.run(c)
+			switch n := len(buf); {
+			case c == oc:
+				buf = q.Append(run[s+1:], q.Append(run[:s], buf))
+			case !q.Wrap && len(run) <= q.room(buf):
+				buf = buf[:within(run, buf[:n+len(run)], n, q.p, q.r2)]
+			default:
+				buf = q.Append(run, buf)
+			}
+		}
+		if q.Full(buf) {
+			break
+		}
+	}
+	return self, buf
+}
+
+// within is Append's loop away from a wrapping world's border, small enough
+// for the compiler to inline into the scan of cells one by one: it copies
+// run to out from n and returns n plus how many of run are within reach.
+// out must have room for len(run) from n.
+func within(run, out []Boid, n int, p Vec, r2 float32) int {
+	for _, b := range run {
+		out[n] = b
+		d := b.Pos.Sub(p)
+		n += int(math.Float32bits(d.Len2()-r2) >> 31)
+	}
+	return n
+}
+
+// gatherMax bounds what Gather copies: a few times MaxNeighbors, so that a
+// crowded world does not make the copy grow with the flock.
+const gatherMax = 4 * MaxNeighbors
+
+// Gather is Near with the distance test left to the asker: it appends every
+// boid of the cells a query of boid id would scan, id itself excluded. A
+// strategy whose owner must do as little as possible uses it. Where that
+// would be more than gatherMax boids (a crowded world), it does the whole
+// query (Near) instead, so the copy stays bounded; the asker's own distance
+// test then keeps them all.
+func (g *Grid) Gather(id int, buf []Boid) (Boid, []Boid) {
+	oc, s := int(g.cellOf[id]), int(g.slot[id])
+	self := g.run(oc)[s]
+	var b Block
+	g.lay.block(self.Pos, &b)
+	total := -1
+	for _, r := range b.Runs[:b.N] {
+		for c := r[0]; c <= r[1]; c++ {
+			total += int(g.cells[c].n)
+		}
+	}
+	if total > gatherMax {
+		return g.Near(id, buf)
+	}
+	for _, r := range b.Runs[:b.N] {
+		for c := int(r[0]); c <= int(r[1]); c++ {
+			run := g.run(c)
+			if c == oc {
+				buf = append(buf, run[:s]...)
+				run = run[s+1:]
+			}
+			buf = append(buf, run...)
+		}
+	}
+	return self, buf
+}
+
+// Candidates is how many boids a query of boid id examines, id excluded:
+// the kernel's work, which benchmarks report per neighbour found.
+func (g *Grid) Candidates(id int) int {
+	var b Block
+	g.lay.block(g.Get(id).Pos, &b)
+	total := -1
+	for _, r := range b.Runs[:b.N] {
+		for c := r[0]; c <= r[1]; c++ {
+			total += int(g.cells[c].n)
+		}
+	}
+	return total
+}
+
 // Read appends every boid's state, in id order, to dst.
 func (g *Grid) Read(dst []Boid) []Boid {
 	for id := range g.cellOf {
@@ -251,23 +596,32 @@ func (g *Grid) Read(dst []Boid) []Boid {
 }
 
 // CheckCells reports the first broken invariant of the cell index: every
-// boid in exactly one cell, the cell its position maps to. Tests use it.
+// boid in exactly one cell, the cell its position maps to, and no two cells
+// sharing slab room. Tests use it.
 func (g *Grid) CheckCells() error {
 	seen := make([]int, len(g.cellOf))
-	for c, cell := range g.ids {
-		if len(cell) != len(g.cells[c]) {
-			return errorf("cell %d has %d ids for %d boids", c, len(cell), len(g.cells[c]))
+	owner := make([]int, len(g.slab.boids))
+	for c, cr := range g.cells {
+		if cr.n < 0 || cr.n > cr.room || int(cr.off+cr.room) > len(g.slab.boids) {
+			return errorf("cell %d holds %d boids in room %d at %d of %d", c, cr.n, cr.room, cr.off, len(g.slab.boids))
 		}
-		for s, id := range cell {
-			if int(id) >= len(seen) {
+		for k := cr.off; k < cr.off+cr.room; k++ {
+			if owner[k] != 0 {
+				return errorf("cells %d and %d share slab slot %d", owner[k]-1, c, k)
+			}
+			owner[k] = c + 1
+		}
+		for s := range cr.n {
+			id := g.slab.ids[cr.off+s]
+			if int(id) >= len(seen) || id < 0 {
 				return errorf("cell %d holds unknown boid %d", c, id)
 			}
 			seen[id]++
-			if int(g.cellOf[id]) != c || int(g.slot[id]) != s {
+			if int(g.cellOf[id]) != c || g.slot[id] != s {
 				return errorf("boid %d is in cell %d slot %d, index says cell %d slot %d", id, c, s, g.cellOf[id], g.slot[id])
 			}
-			if want := g.Cell(g.cells[c][s].Pos); want != c {
-				return errorf("boid %d at %v is in cell %d, belongs in %d", id, g.cells[c][s].Pos, c, want)
+			if want := g.Cell(g.slab.boids[cr.off+s].Pos); want != c {
+				return errorf("boid %d at %v is in cell %d, belongs in %d", id, g.slab.boids[cr.off+s].Pos, c, want)
 			}
 		}
 	}

@@ -43,9 +43,7 @@ import (
 // That barrier is the grace period which a lock-free map would otherwise
 // need (reference counts, epochs, or leaving old frames to the GC).
 type LockFree struct {
-	sp         Space
-	cols, rows int
-	cw, ch     float32
+	lay Layout
 
 	cur    atomic.Pointer[frame] // the frame queries read; replaced only in EndTick and Load
 	frames [2]frame              // cur and the spare that EndTick fills
@@ -82,10 +80,8 @@ func NewLockFree() *LockFree { return &LockFree{} }
 func (l *LockFree) Name() string { return "lockfree" }
 
 func (l *LockFree) Load(sp Space, boids []Boid) {
-	l.sp = sp
-	l.cols, l.rows = sp.Cells()
-	l.cw, l.ch = sp.W/float32(l.cols), sp.H/float32(l.rows)
-	l.heads = resize(l.heads, l.cols*l.rows)
+	l.lay = sp.Layout()
+	l.heads = resize(l.heads, l.lay.NumCells())
 	l.moved = resize(l.moved, len(boids))
 	copy(l.moved, boids)
 	l.link = resize(l.link, len(boids))
@@ -109,7 +105,7 @@ func (l *LockFree) index() {
 }
 
 func (l *LockFree) push(id int, b Boid) (retries uint64) {
-	head := &l.heads[CellIndex(b.Pos, l.cols, l.rows, l.cw, l.ch)]
+	head := &l.heads[l.lay.Cell(b.Pos)]
 	for {
 		old := head.Load()
 		l.link[id] = old
@@ -164,27 +160,18 @@ func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	l.stats[id].reads++
 	s := int(f.slot[id])
 	self := f.cells[s]
-	wrap := l.sp.Edges == Wrap
-	var xs, ys [3]int
-	nx := Around(min(max(int(self.Pos.X/l.cw), 0), l.cols-1), l.cols, wrap, &xs)
-	ny := Around(min(max(int(self.Pos.Y/l.ch), 0), l.rows-1), l.rows, wrap, &ys)
-	for _, cy := range ys[:ny] {
-		row := cy * l.cols
-		// Neighbouring cells of a row are neighbours in memory too, so scan
-		// each run of consecutive columns as one slice.
-		for i := 0; i < nx; {
-			j := i + 1
-			for j < nx && xs[j] == xs[j-1]+1 {
-				j++
-			}
-			lo, hi := int(f.start[row+xs[i]]), int(f.start[row+xs[j-1]+1])
-			run := f.cells[lo:hi]
-			if k := s - lo; k >= 0 && k < len(run) {
-				buf = AppendWithin(&l.sp, self.Pos, run[:k], buf)
-				run = run[k+1:]
-			}
-			buf = AppendWithin(&l.sp, self.Pos, run, buf)
-			i = j
+	q, buf := l.lay.Query(self.Pos, buf)
+	// A run of cells is a run in memory too: one slice each.
+	for _, r := range q.Runs[:q.N] {
+		lo, hi := int(f.start[r[0]]), int(f.start[r[1]+1])
+		run := f.cells[lo:hi]
+		if k := s - lo; k >= 0 && k < len(run) {
+			buf = q.Append(run[:k], buf)
+			run = run[k+1:]
+		}
+		buf = q.Append(run, buf)
+		if q.Full(buf) {
+			break
 		}
 	}
 	return self, buf

@@ -13,7 +13,7 @@ func (s *Space) Delta(a, b Vec) Vec {
 
 // wrapAxis folds a difference along one axis of a torus of the given size
 // into [-half, half], half being size/2. Delta is too big for the compiler to inline, so
-// the per-candidate loops (Step, AppendWithin) call this instead.
+// the per-candidate loops (Step, Query.Append) call this instead.
 func wrapAxis(d, size, half float32) float32 {
 	if d > half {
 		return d - size
@@ -25,14 +25,21 @@ func wrapAxis(d, size, half float32) float32 {
 }
 
 // Step applies Reynolds' three rules to one boid and returns its next
-// state. nbrs are the boids within the view radius, self excluded; Step only
-// reads them, so it is safe to call on a strategy's reply buffer.
+// state. nbrs are the boids within the view radius, self excluded (Step
+// relies on it: it wraps differences only near the border); Step only reads
+// them, so it is safe to call on a strategy's reply buffer.
 func Step(p *Params, self Boid, nbrs []Boid) Boid {
 	v := self.Vel
 	if n := len(nbrs); n > 0 {
 		var sep, ali, coh Vec
 		sd2 := p.SepDist * p.SepDist
-		wrap := p.Edges == Wrap
+		// A neighbour is within the radius, so one can lie across the
+		// border only when the boid is within the radius of an edge;
+		// elsewhere Delta's wrap is the identity and is skipped (with a
+		// margin of one unit for the rounding of the differences).
+		m := p.Radius + 1
+		wrap := p.Edges == Wrap &&
+			!(self.Pos.X >= m && self.Pos.X <= p.W-m && self.Pos.Y >= m && self.Pos.Y <= p.H-m)
 		hw, hh := p.W/2, p.H/2
 		for i := range nbrs {
 			o := &nbrs[i]

@@ -151,8 +151,9 @@ func (g *Game) drawShapes(screen *ebiten.Image, a *atlas, v view) {
 	s := float32(g.scale)
 	if g.showGrid {
 		p := &g.params
-		cols, rows := max(1, int(p.W/p.Radius)), max(1, int(p.H/p.Radius))
-		cw, ch := p.W/float32(cols)*v.scale, p.H/float32(rows)*v.scale
+		l := p.Layout()
+		cols, rows := l.Cols, l.Rows
+		cw, ch := l.CW*v.scale, l.CH*v.scale
 		c := colour(0.5, 0.6, 0.8, 0.25)
 		for i := 1; i < cols; i++ {
 			q.rect(a, v.offX+float32(i)*cw, v.offY, s, p.H*v.scale, c)
