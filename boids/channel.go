@@ -2,6 +2,7 @@ package boids
 
 import (
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,7 +34,13 @@ import (
 // each neighbour before or after its move of this tick, whichever the owner
 // served first, as with the mutex. The costs the boids measure (round trips,
 // sampled 1 in 16; the queue length they find on sending a query) live in
-// their own queries, read by the coordinator between ticks as in Mutex.
+// their own queries, read by the coordinator as in Mutex.
+//
+// Free regime: nothing changes for the boids. Read is a message to the owner
+// like any query, so the picture is consistent (one owner, one moment) and
+// costs the boids the time the owner spends copying it, queued behind it.
+// EndTick is not called; the FIFO still orders a boid's own query after its
+// own earlier move, so it always reads itself as it last wrote.
 type Channel struct {
 	in      chan message  // to the owner; nil until the first Load and after Close
 	stopped chan struct{} // closed by the owner when it returns
@@ -73,17 +80,18 @@ type message struct {
 }
 
 // query is a boid's reusable request. From the send until done is signalled
-// the owner owns self and buf; the rest is the boid's own bookkeeping.
+// the owner owns self and buf; the rest is the boid's own bookkeeping,
+// atomic because the coordinator reads it while boids run free.
 type query struct {
 	self     Boid
 	buf      []Boid
 	done     chan struct{}
 	sent     uint64
-	rtt      time.Duration
-	rttN     uint64
-	lastRTT  time.Duration // the latest sample, for the histogram
-	queueSum uint64
-	queueMax uint64
+	rtt      atomic.Int64 // ns
+	rttN     atomic.Uint64
+	lastRTT  atomic.Int64 // the latest sample, for the histogram
+	queueSum atomic.Uint64
+	queueMax atomic.Uint64
 	// histN is the coordinator's: rttN when Counters last took lastRTT.
 	histN uint64
 }
@@ -125,10 +133,11 @@ func (c *Channel) Load(sp Space, boids []Boid) {
 	c.queries = c.queries[:n]
 	for i := range c.queries {
 		q := &c.queries[i]
-		*q = query{done: q.done}
-		if q.done == nil {
-			q.done = make(chan struct{}, 1)
+		done := q.done
+		if done == nil {
+			done = make(chan struct{}, 1)
 		}
+		*q = query{done: done}
 	}
 }
 
@@ -136,8 +145,10 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	q := &c.queries[id]
 	q.buf = buf
 	queued := uint64(len(c.in))
-	q.queueSum += queued
-	q.queueMax = max(q.queueMax, queued)
+	q.queueSum.Add(queued)
+	if queued > q.queueMax.Load() {
+		q.queueMax.Store(queued)
+	}
 	q.sent++
 	m := message{op: opQuery, id: int32(id), q: q}
 	// Boids sample on different ticks (id shifts the phase), so the clock
@@ -149,9 +160,10 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 		t := time.Now()
 		c.in <- m
 		<-q.done
-		q.lastRTT = time.Since(t)
-		q.rtt += q.lastRTT
-		q.rttN++
+		rtt := int64(time.Since(t))
+		q.lastRTT.Store(rtt)
+		q.rtt.Add(rtt)
+		q.rttN.Add(1)
 	}
 	// The buffer is the boid's again: keep no hold on it.
 	cand := q.buf
@@ -204,14 +216,15 @@ func (c *Channel) Counters() Counters {
 	s := c.ctl.c
 	for i := range c.queries {
 		q := &c.queries[i]
-		s.RoundTrip += q.rtt
-		s.RTTSamples += q.rttN
-		if q.histN != q.rttN {
-			c.rtts.Record(q.lastRTT)
-			q.histN = q.rttN
+		s.RoundTrip += time.Duration(q.rtt.Load())
+		n := q.rttN.Load()
+		s.RTTSamples += n
+		if q.histN != n {
+			c.rtts.Record(time.Duration(q.lastRTT.Load()))
+			q.histN = n
 		}
-		s.QueueSum += q.queueSum
-		s.QueueMax = max(s.QueueMax, q.queueMax)
+		s.QueueSum += q.queueSum.Load()
+		s.QueueMax = max(s.QueueMax, q.queueMax.Load())
 	}
 	s.RTTHist = c.rtts
 	return s

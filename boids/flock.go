@@ -34,6 +34,7 @@ type Flock struct {
 	busy []time.Duration
 	// updates collects the sampled boids' update times until TakeUpdates.
 	updates Hist
+	free    freeState
 }
 
 // workEvery samples one boid in workEvery for its update time (query,
@@ -96,8 +97,13 @@ func (f *Flock) grow(n int) {
 func (f *Flock) boid(id int, wake chan struct{}) {
 	defer f.alive.Done()
 	for range wake {
-		// strat and params change only between ticks; the wake-up receive
-		// orders those writes before these reads.
+		// strat, params and the free run change only between ticks or runs;
+		// the wake-up receive orders those writes before these reads.
+		if pc := f.free.run; pc != nil {
+			f.runFree(id, pc)
+			f.tick.Done()
+			continue
+		}
 		s := f.strat
 		sampled := id%workEvery == 0
 		var t time.Time
@@ -130,6 +136,9 @@ var neighbourBufs = sync.Pool{New: func() any {
 // Tick advances the flock one step: every boid reads its neighbours and
 // moves, concurrently, then the strategy ends the tick.
 func (f *Flock) Tick() {
+	if f.free.run != nil {
+		panic("boids: Tick on a free-running flock; Halt it first")
+	}
 	t0 := time.Now()
 	f.tick.Add(len(f.wake))
 	for _, ch := range f.wake {
@@ -205,6 +214,7 @@ func (f *Flock) reload(s Strategy, sp Space, edit func([]Boid) []Boid) {
 
 // SetStrategy hands the exact state over to s and closes the old strategy.
 func (f *Flock) SetStrategy(s Strategy) {
+	defer f.hold()()
 	f.reload(s, f.params.Space, keep)
 }
 
@@ -216,6 +226,7 @@ func (f *Flock) Resize(n int, rng *rand.Rand) error {
 	if n < 0 || n > MaxBoids {
 		return fmt.Errorf("%d boids: allowed 0..%d", n, MaxBoids)
 	}
+	defer f.hold()()
 	old := f.Len()
 	f.reload(f.strat, f.params.Space, func(b []Boid) []Boid {
 		if n <= len(b) {
@@ -236,6 +247,7 @@ func (f *Flock) Replace(boids []Boid) error {
 	if len(boids) > MaxBoids {
 		return fmt.Errorf("%d boids: allowed 0..%d", len(boids), MaxBoids)
 	}
+	defer f.hold()()
 	old := f.Len()
 	f.reload(f.strat, f.params.Space, func(b []Boid) []Boid { return append(b[:0], boids...) })
 	for id := len(boids); id < old; id++ {
@@ -253,7 +265,13 @@ func (f *Flock) SetParams(p Params) error {
 		return err
 	}
 	old := f.params
+	if p.Space != old.Space {
+		defer f.hold()()
+	}
 	f.params = p
+	if pc := f.free.run; pc != nil {
+		pc.params.Store(&p)
+	}
 	if p.Space != old.Space {
 		f.reload(f.strat, p.Space, func(b []Boid) []Boid {
 			for i := range b {
@@ -269,6 +287,7 @@ func (f *Flock) SetParams(p Params) error {
 // Stop ends every boid goroutine and the strategy's own, and waits for them.
 // The flock is unusable afterwards.
 func (f *Flock) Stop() {
+	f.Halt()
 	for _, ch := range f.wake {
 		close(ch)
 	}
@@ -293,4 +312,5 @@ func (c *Counters) Add(o Counters) {
 	c.CASRetries += o.CASRetries
 	c.Publishes += o.Publishes
 	c.Rebuild += o.Rebuild
+	c.Staleness.Add(&o.Staleness)
 }

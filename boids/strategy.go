@@ -50,6 +50,7 @@ type Counters struct {
 	CASRetries uint64        // failed compare-and-swaps that were retried
 	Publishes  uint64        // snapshots published
 	Rebuild    time.Duration // time spent building snapshots
+	Staleness  Hist          // sampled ages of the frames queries read
 }
 
 // Counting is implemented by strategies that measure their own costs.
