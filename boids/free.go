@@ -97,12 +97,20 @@ func newPacer(rate float64, p Params) *pacer {
 }
 
 // run opens the slots in turn until quit, then opens them all once more
-// with halt set, so that every boid leaves its loop.
+// with halt set, so that every boid leaves its loop. The openings follow
+// the clock, not the ticks: the pacer waits in the run queue behind the
+// boids it woke, the ticker drops the ticks it missed meanwhile, and the
+// slots those stood for are opened late rather than never (a full period
+// at most, as a boid can catch up one turn only).
 func (pc *pacer) run() {
 	defer close(pc.done)
-	t := time.NewTicker(pc.period / time.Duration(len(pc.slots)))
+	n := len(pc.slots)
+	gap := pc.period / time.Duration(n)
+	t := time.NewTicker(gap)
 	defer t.Stop()
-	for next := 0; ; next = (next + 1) % len(pc.slots) {
+	start := time.Now()
+	opened := 0
+	for {
 		select {
 		case <-pc.quit:
 			pc.halt.Store(true)
@@ -110,9 +118,13 @@ func (pc *pacer) run() {
 				close(pc.slots[i].cur.Load().ch)
 			}
 			return
-		case <-t.C:
-			s := &pc.slots[next]
-			close(s.cur.Swap(&turn{ch: make(chan struct{})}).ch)
+		case now := <-t.C:
+			due := int(now.Sub(start) / gap)
+			opened = max(opened, due-n)
+			for ; opened < due; opened++ {
+				s := &pc.slots[opened%n]
+				close(s.cur.Swap(&turn{ch: make(chan struct{})}).ch)
+			}
 		}
 	}
 }
