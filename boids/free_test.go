@@ -211,3 +211,10 @@ func (nopStrategy) Neighbors(id int, buf []boids.Boid) (boids.Boid, []boids.Boid
 	return boids.Boid{}, buf
 }
 func (nopStrategy) Move(int, boids.Boid) {}
+
+// Every built-in design works free: the free regime's conformance suite.
+func TestDesignsRunFree(t *testing.T) {
+	for _, d := range boids.Designs() {
+		t.Run(d.Name, func(t *testing.T) { boidstest.TestFreeRunning(t, d.New) })
+	}
+}
