@@ -8,11 +8,27 @@ import (
 	"time"
 )
 
-// Strategy is a synchronization design for the shared spatial map. During a
-// tick, every boid goroutine calls Neighbors and then Move for its own id,
-// concurrently with all the others: making that safe is the strategy's job.
-// Load, EndTick, Read and Close are called by the flock's coordinator only,
-// between ticks, when no boid goroutine is inside the strategy.
+// Strategy is a synchronization design for the shared spatial map. Boid
+// goroutines call Neighbors and then Move for their own id, concurrently
+// with all the others: making that safe is the strategy's job. What else a
+// design may assume depends on the regime (see Mode):
+//
+// Ticked: a tick runs every boid's Neighbors and Move once, concurrently;
+// then, with no boid inside, the coordinator calls EndTick. Load, Read,
+// Counters and Close are called only between ticks, with no boid inside.
+// A design may therefore finish a tick's work in EndTick, and recycle
+// memory there.
+//
+// Free: there is no barrier. Any boid may call Neighbors or Move at any
+// moment, each boid still only for its own id and one call at a time, and
+// the coordinator calls Read and Counters concurrently with them (it reads
+// the picture while boids move). EndTick is not called. Neighbors must
+// return the boid's own latest write as its state; every neighbour must be
+// a state that boid really wrote, each boid's states seen in the order it
+// wrote them; Read must return every boid once, each a state it wrote. Load
+// and Close are still called with no boid inside: the flock stops the
+// loops first, and a design that implements FreeRunning hears about the
+// regime there. boidstest.TestFreeRunning checks all this.
 type Strategy interface {
 	// Name is the design's name as the -strategy flag spells it.
 	Name() string
@@ -25,9 +41,11 @@ type Strategy interface {
 	Neighbors(id int, buf []Boid) (Boid, []Boid)
 	// Move records boid id's new state.
 	Move(id int, b Boid)
-	// EndTick runs after every boid has moved, before the next tick starts.
+	// EndTick runs after every boid has moved, before the next tick starts;
+	// never in the free regime.
 	EndTick()
-	// Read appends every boid's state, in id order, to dst.
+	// Read appends every boid's state, in id order, to dst. In the free
+	// regime it runs while boids move.
 	Read(dst []Boid) []Boid
 	// Close ends the goroutines the strategy started.
 	Close()
@@ -54,7 +72,7 @@ type Counters struct {
 }
 
 // Counting is implemented by strategies that measure their own costs.
-// Counters is called between ticks.
+// Counters is called between ticks, and in the free regime while boids move.
 type Counting interface {
 	Counters() Counters
 }
