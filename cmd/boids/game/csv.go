@@ -20,6 +20,8 @@ var csvColumns = []string{
 	"messages_per_s", "rtt_p50_us", "rtt_p99_us", "rtt_mean_us", "queue_mean", "queue_max", "owner_busy_share",
 	"cas_retries_per_s", "publishes_per_s", "rebuild_us",
 	"heap_mb", "gc_pause_ms_per_s", "sched_p99_us",
+	"mode", "boid_rate_min", "boid_rate_p1", "boid_rate_p50", "boid_rate_p99", "boid_rate_max", "jain",
+	"gap_p99_ms", "gap_max_ms", "read_p50_us", "read_p99_us", "staleness_p50_us", "staleness_p99_us",
 }
 
 // csvWriter writes one row per closed window. Each row is one Write on an
@@ -81,6 +83,19 @@ func (c *csvWriter) write(f *figures) error {
 	num(float64(f.rt.HeapBytes)/(1<<20), 1)
 	num(f.rt.GCPause.Seconds()*1e3/max(f.window.Seconds(), 1e-9), 3)
 	num(us(f.rt.SchedP99), 1)
+	b = append(b, f.free.mode.String()...)
+	b = append(b, ',')
+	fr := &f.free.fair
+	for _, r := range [...]float64{fr.Min, fr.P1, fr.P50, fr.P99, fr.Max} {
+		num(r, 1)
+	}
+	num(fr.Jain, 4)
+	num(fr.GapP99.Seconds()*1e3, 2)
+	num(fr.GapMax.Seconds()*1e3, 2)
+	num(us(f.free.readCost.P50), 1)
+	num(us(f.free.readCost.P99), 1)
+	num(us(f.free.staleness.P50), 1)
+	num(us(f.free.staleness.P99), 1)
 	b[len(b)-1] = '\n'
 	c.row = b
 	_, err := c.w.Write(b)

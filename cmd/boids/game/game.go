@@ -39,6 +39,8 @@ type Game struct {
 	paused   bool
 	params   boids.Params
 	tps      float64
+	mode     boids.Mode
+	colour   colourMode
 	// loggedParams are the rules as last reported on stderr: a slider
 	// logs its change once, when released.
 	loggedParams boids.Params
@@ -181,6 +183,8 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 		params:       snap.Params,
 		loggedParams: snap.Params,
 		tps:          snap.TPS,
+		mode:         snap.Mode,
+		colour:       colourOf(opts.Colour),
 		flock:        newFlockRenderer(),
 		status:       status,
 		scale:        1,
@@ -302,6 +306,12 @@ func (g *Game) handleKeys() {
 	}
 	if in.GridPressed() {
 		g.setGrid(!g.showGrid)
+	}
+	if in.ModePressed() {
+		g.toggleMode()
+	}
+	if in.ColourPressed() {
+		g.setColour(g.colour.next())
 	}
 }
 
@@ -480,7 +490,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.lastDraw, g.updateCPU = t0, 0
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	v := fit(float32(g.opts.Width), float32(g.opts.Height), sw, sh)
-	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale))
+	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale), g.tintFor(g.snap))
 	a := g.overlayAtlas()
 	g.drawShapes(screen, a, v)
 	statusH := g.status.draw(screen, g.status.format(ebiten.ActualFPS(), g.snap), g.scale)

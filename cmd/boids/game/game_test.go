@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 // keys are controls a test presses for one Update.
 type keys struct {
 	pause, step, more, fewer, reset, quit, shot, next bool
-	overlay, panel, help, grid                        bool
+	overlay, panel, help, grid, mode, colour          bool
 	digit                                             int
 	mouse                                             pointer
 }
@@ -48,6 +48,8 @@ func (k *keys) OverlayPressed() bool      { return k.overlay }
 func (k *keys) PanelPressed() bool        { return k.panel }
 func (k *keys) HelpPressed() bool         { return k.help }
 func (k *keys) GridPressed() bool         { return k.grid }
+func (k *keys) ModePressed() bool         { return k.mode }
+func (k *keys) ColourPressed() bool       { return k.colour }
 func (k *keys) Pointer() pointer          { return k.mouse }
 
 // syncBuffer collects log lines written by the game and the Sim's goroutine.
@@ -195,7 +197,7 @@ func TestTrianglesPointAlongHeading(t *testing.T) {
 	for i, h := range headings {
 		bs[i] = boids.Boid{Pos: boids.Vec{X: 100, Y: 100}, Vel: h}
 	}
-	r.fill(bs, v, 1)
+	r.fill(bs, v, 1, tint{})
 	require.Len(t, r.vertices, 3*len(bs))
 	colours := map[rgb]bool{}
 	for i, b := range bs {
@@ -214,8 +216,8 @@ func TestFillAllocatesNothingOnceGrown(t *testing.T) {
 	r := newFlockRenderer()
 	v := fit(1280, 720, 1280, 720)
 	big := boids.RandomBoids(boids.DefaultParams(1280, 720), 20000, rand.New(rand.NewPCG(1, 2)))
-	r.fill(big, v, 1)
-	allocs := testing.AllocsPerRun(10, func() { r.fill(big[:5000], v, 1); r.fill(big, v, 1) })
+	r.fill(big, v, 1, tint{})
+	allocs := testing.AllocsPerRun(10, func() { r.fill(big[:5000], v, 1, tint{}); r.fill(big, v, 1, tint{}) })
 	assert.Zero(t, allocs)
 }
 

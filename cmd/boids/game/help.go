@@ -13,6 +13,8 @@ var helpKeys = [][2]string{
 	{"M", "metrics overlay on / off"},
 	{"P", "control panel on / off"},
 	{"G", "show the grid's cells"},
+	{"F", "ticked / free-running boids"},
+	{"C", "colour: heading / update rate"},
 	{"H  F1", "this help on / off"},
 	{"left mouse", "attract the flock"},
 	{"right mouse", "scatter the flock (a predator)"},

@@ -23,6 +23,8 @@ type controls interface {
 	PanelPressed() bool
 	HelpPressed() bool
 	GridPressed() bool
+	ModePressed() bool   // ticked / free
+	ColourPressed() bool // heading / update rate
 	// Pointer is the mouse: where it is, in logical window pixels, and
 	// which button is held.
 	Pointer() pointer
@@ -72,6 +74,8 @@ func (keyboard) OverlayPressed() bool { return inpututil.IsKeyJustPressed(ebiten
 func (keyboard) PanelPressed() bool   { return inpututil.IsKeyJustPressed(ebiten.KeyP) }
 func (keyboard) HelpPressed() bool    { return anyJustPressed(ebiten.KeyH, ebiten.KeyF1) }
 func (keyboard) GridPressed() bool    { return inpututil.IsKeyJustPressed(ebiten.KeyG) }
+func (keyboard) ModePressed() bool    { return inpututil.IsKeyJustPressed(ebiten.KeyF) }
+func (keyboard) ColourPressed() bool  { return inpututil.IsKeyJustPressed(ebiten.KeyC) }
 
 func (keyboard) Pointer() pointer {
 	x, y := ebiten.CursorPosition()

@@ -118,6 +118,7 @@ type figures struct {
 	publishes    float64
 	rebuild      time.Duration // per publication
 	rt           boids.RuntimeFigures
+	free         freeFigures
 }
 
 // perTick divides a per-second rate by the window's tick rate.
@@ -147,6 +148,7 @@ type runKey struct {
 	strategy string
 	boids    int
 	procs    int
+	mode     boids.Mode
 }
 
 func newMeter(snap *boids.Snapshot) *meter {
@@ -158,7 +160,7 @@ func newMeter(snap *boids.Snapshot) *meter {
 }
 
 func keyOf(snap *boids.Snapshot) runKey {
-	return runKey{snap.Strategy, len(snap.Boids), runtime.GOMAXPROCS(0)}
+	return runKey{snap.Strategy, len(snap.Boids), runtime.GOMAXPROCS(0), snap.Mode}
 }
 
 // observe closes a window when a second of simulation has been published
@@ -196,6 +198,7 @@ func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.D
 	}
 	f.tps = float64(f.ticks) / secs
 	f.updates = f.tps * float64(f.boids)
+	m.observeFree(f, snap, p)
 	f.goroutines = f.rt.Goroutines
 	f.mutexRuntime = f.rt.MutexWait
 	if acq := (c.Reads - p.Reads) + (c.Writes - p.Writes); acq > 0 {

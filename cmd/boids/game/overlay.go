@@ -85,6 +85,9 @@ func (o *overlay) format(f *figures, fq frameQuantiles, snap *boids.Snapshot, cm
 	o.phase("barrier", st.Barrier)
 	o.phase("publish", st.Publish)
 	o.phase("boid update", st.Update).col(42).s("one boid, waits incl.")
+	if f.free.mode == boids.Free {
+		o.freeBlock(f)
+	}
 
 	o.contention(f, snap)
 
@@ -121,8 +124,8 @@ func (o *overlay) contention(f *figures, snap *boids.Snapshot) {
 	case lockFreeKind:
 		p.heading(snap.Strategy).col(9).s("CAS retries ").count(f.casRetries).s("/s  ").f(f.perTick(f.casRetries), 2).s("/tick")
 		p.add(textColour).col(9).s("frames published ").count(f.publishes).s("/s  rebuild ").dur(f.rebuild).s(" each")
-		p.add(textColour).col(9).s("frame age: boids read the last tick's frame, ").
-			dur(time.Duration(float64(time.Second) / max(f.tps, 1)))
+		p.add(textColour).col(9).s("frame age queries saw p50 ").dur(f.free.staleness.P50).
+			s("  p99 ").dur(f.free.staleness.P99)
 		p.add(textColour).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
 	default:
 		p.heading(snap.Strategy).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
@@ -139,11 +142,16 @@ func (o *overlay) table(c *comparison) {
 		l.s("run each design (keys 1..").i(int64(len(c.designs))).s(") for 2 s")
 		return
 	}
-	l.i(int64(c.boids)).s(" boids, GOMAXPROCS ").i(int64(c.procs))
+	l.i(int64(c.boids)).s(" boids, GOMAXPROCS ").i(int64(c.procs)).s(", ").s(c.mode.String())
 	if c.reset != "" {
 		l.s("  (").s(c.reset).s(")")
 	}
-	p.add(dimColour).col(2).s("design").col(11).s("ticks/s").col(21).s("tick p99").col(32).s("frame p99").col(44).s("contention")
+	free := c.mode == boids.Free
+	if free {
+		p.add(dimColour).col(2).s("design").col(11).s("upd/boid").col(21).s("gap max").col(32).s("frame p99").col(44).s("Jain, contention")
+	} else {
+		p.add(dimColour).col(2).s("design").col(11).s("ticks/s").col(21).s("tick p99").col(32).s("frame p99").col(44).s("contention")
+	}
 	for i, d := range c.designs {
 		l := p.add(textColour).col(2).s(d.Name)
 		if i >= len(c.have) || !c.have[i] {
@@ -152,9 +160,16 @@ func (o *overlay) table(c *comparison) {
 		}
 		f := &c.rows[i]
 		l.right(17, func(l *line) { l.f(f.tps, 1) })
-		l.right(30, func(l *line) { l.dur(f.stats.Total.P99) })
+		if free {
+			l.right(30, func(l *line) { l.dur(f.free.fair.GapMax) })
+		} else {
+			l.right(30, func(l *line) { l.dur(f.stats.Total.P99) })
+		}
 		l.right(42, func(l *line) { l.f(float64(f.frames.p99), 1).s(" ms") })
 		l.col(44)
+		if free {
+			l.f(f.free.fair.Jain, 3).s(", ")
+		}
 		switch kindOf(f) {
 		case lockKind:
 			l.s("wait ").secs(f.lockWait).s("/s, ").pct(f.contended).s(" contended")

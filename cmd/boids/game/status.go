@@ -45,7 +45,11 @@ func (s *statusLine) format(fps float64, snap *boids.Snapshot) string {
 	b = strconv.AppendFloat(b, snap.ActualTPS, 'f', 1, 64)
 	b = append(b, '/')
 	b = strconv.AppendFloat(b, snap.TPS, 'f', -1, 64)
-	b = append(b, " ticks/s  "...)
+	if snap.Mode == boids.Free {
+		b = append(b, " updates/boid/s (free)  "...)
+	} else {
+		b = append(b, " ticks/s  "...)
+	}
 	b = strconv.AppendInt(b, int64(len(snap.Boids)), 10)
 	b = append(b, " boids  "...)
 	b = append(b, snap.Strategy...)
