@@ -27,6 +27,14 @@ func (m *meter) observeFree(f *figures, snap *boids.Snapshot, p *boids.Counters)
 	f.updates = snap.Fairness.Updates
 }
 
+// rateUnit names what -tps counts in a regime.
+func rateUnit(m boids.Mode) string {
+	if m == boids.Free {
+		return "updates/boid/s (free)"
+	}
+	return "ticks/s"
+}
+
 // toggleMode switches regime; the Sim logs the switch.
 func (g *Game) toggleMode() {
 	if g.mode == boids.Free {

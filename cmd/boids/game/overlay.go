@@ -73,9 +73,26 @@ func (o *overlay) format(f *figures, fq frameQuantiles, snap *boids.Snapshot, cm
 	p.add(dimColour).s("  cpu p50: update ").f(float64(fq.updateP50), 2).s(" ms  draw ").f(float64(fq.drawP50), 2).
 		s(" ms  overlay ").dur(o.cost)
 
-	p.heading("SIM").col(9).f(f.tps, 1).s("/").f(snap.TPS, 0).s(" ticks/s  ").i(int64(len(snap.Boids))).
+	p.heading("SIM").col(9).f(f.tps, 1).s("/").f(snap.TPS, 0).s(" ").s(rateUnit(f.free.mode)).s("  ").i(int64(len(snap.Boids))).
 		s(" boids  GOMAXPROCS ").i(int64(f.procs))
 	p.add(textColour).col(9).count(f.updates).s(" boid updates/s  ").i(int64(f.goroutines)).s(" goroutines")
+	if f.free.mode == boids.Free {
+		o.freeBlock(f)
+	} else {
+		o.tickPhases(f)
+	}
+	o.contention(f, snap)
+
+	p.heading("RUNTIME").col(9).s("heap ").mb(f.rt.HeapBytes).s("  GC pause ").dur(f.rt.GCPause).s("/s").
+		s(" (max ").dur(f.rt.GCPauseMax).s(")")
+	p.add(textColour).col(9).s("sched latency p99 ").dur(f.rt.SchedP99).s("  runtime lock wait ").secs(f.mutexRuntime).s("/s")
+
+	o.table(cmp)
+}
+
+// tickPhases is the ticked regime's breakdown of a tick.
+func (o *overlay) tickPhases(f *figures) {
+	p := &o.text
 	st := &f.stats
 	l := p.add(dimColour).col(9).s("tick phase")
 	l.right(30, func(l *line) { l.s("p50") }).right(40, func(l *line) { l.s("p99") })
@@ -85,17 +102,6 @@ func (o *overlay) format(f *figures, fq frameQuantiles, snap *boids.Snapshot, cm
 	o.phase("barrier", st.Barrier)
 	o.phase("publish", st.Publish)
 	o.phase("boid update", st.Update).col(42).s("one boid, waits incl.")
-	if f.free.mode == boids.Free {
-		o.freeBlock(f)
-	}
-
-	o.contention(f, snap)
-
-	p.heading("RUNTIME").col(9).s("heap ").mb(f.rt.HeapBytes).s("  GC pause ").dur(f.rt.GCPause).s("/s").
-		s(" (max ").dur(f.rt.GCPauseMax).s(")")
-	p.add(textColour).col(9).s("sched latency p99 ").dur(f.rt.SchedP99).s("  runtime lock wait ").secs(f.mutexRuntime).s("/s")
-
-	o.table(cmp)
 }
 
 func (o *overlay) phase(name string, q boids.Quantiles) *line {

@@ -45,11 +45,9 @@ func (s *statusLine) format(fps float64, snap *boids.Snapshot) string {
 	b = strconv.AppendFloat(b, snap.ActualTPS, 'f', 1, 64)
 	b = append(b, '/')
 	b = strconv.AppendFloat(b, snap.TPS, 'f', -1, 64)
-	if snap.Mode == boids.Free {
-		b = append(b, " updates/boid/s (free)  "...)
-	} else {
-		b = append(b, " ticks/s  "...)
-	}
+	b = append(b, ' ')
+	b = append(b, rateUnit(snap.Mode)...)
+	b = append(b, "  "...)
 	b = strconv.AppendInt(b, int64(len(snap.Boids)), 10)
 	b = append(b, " boids  "...)
 	b = append(b, snap.Strategy...)
