@@ -14,16 +14,17 @@ import (
 	"github.com/boids-project/boids/boids"
 )
 
-// Combo is one row to measure: a design or baseline, a flock size and a
-// GOMAXPROCS.
+// Combo is one row to measure: a design or baseline, a flock size, a
+// GOMAXPROCS and a regime (baselines only tick).
 type Combo struct {
 	Strategy string
 	Boids    int
 	Procs    int
+	Mode     boids.Mode
 }
 
 func (c Combo) String() string {
-	return fmt.Sprintf("%s, %d boids, GOMAXPROCS %d", c.Strategy, c.Boids, c.Procs)
+	return fmt.Sprintf("%s %s, %d boids, GOMAXPROCS %d", c.Strategy, c.Mode, c.Boids, c.Procs)
 }
 
 // Row is what one combination measured. Durations are per tick unless
@@ -41,18 +42,35 @@ type Row struct {
 	Allocs     float64       // heap allocations per tick
 	MemPerBoid float64       // bytes of heap and goroutine stacks per boid
 	Counters   boids.Counters
+	// Free rows only (NaN in ticked ones): boid updates in the timed
+	// window, Jain's fairness index of the boids' rates, the 99th
+	// percentile and maximum over boids of each one's longest wait between
+	// two updates, and the 99th percentile age of the frames queries read
+	// (lockfree).
+	Updates              uint64
+	Jain, GapP99, GapMax float64
+	StalenessP99         float64
 	// Speedup is the tick rate over the same design's at the smallest
 	// GOMAXPROCS measured, and Parallel the share of the work Amdahl's law
 	// says runs in parallel; both NaN where there is nothing to compare.
 	Speedup, Parallel float64
 }
 
-// TicksPerSec is the measured tick rate.
-func (r Row) TicksPerSec() float64 { return float64(r.Ticks) / r.Elapsed.Seconds() }
+// ticks is the timed ticks, or in a free row as many updates per boid.
+func (r Row) ticks() float64 {
+	if r.Mode == boids.Free {
+		return float64(r.Updates) / float64(r.Boids)
+	}
+	return float64(r.Ticks)
+}
+
+// TicksPerSec is the measured tick rate; in a free row, each boid's mean
+// update rate.
+func (r Row) TicksPerSec() float64 { return r.ticks() / r.Elapsed.Seconds() }
 
 // NsPerBoidTick is the wall time of one boid's update, spread over the flock.
 func (r Row) NsPerBoidTick() float64 {
-	return float64(r.Elapsed.Nanoseconds()) / float64(r.Ticks) / float64(r.Boids)
+	return float64(r.Elapsed.Nanoseconds()) / r.ticks() / float64(r.Boids)
 }
 
 // UpdatesPerSec is boid updates per second of wall time.
@@ -77,6 +95,9 @@ type Run struct {
 	// GoroutineBytes is what one goroutine's descriptor costs (see
 	// WarmGoroutines); Measure adds it for each goroutine a flock runs.
 	GoroutineBytes float64
+	// Rate is the free rows' target, in updates per boid per second; they
+	// run as long as Warmup and Ticks ticks would take at that rate.
+	Rate float64
 	// Progress, if set, is called every few ticks with the ticks done.
 	Progress func(c Combo, done, total int)
 }
@@ -103,6 +124,9 @@ var metricNames = []string{
 // Measure runs combination c under GOMAXPROCS c.Procs: a warm-up, then
 // r.Ticks timed ticks. A cancelled ctx abandons the row.
 func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
+	if c.Mode == boids.Free {
+		return r.measureFree(ctx, c)
+	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.Procs))
 	mem0 := liveBytes()
 	resetStackStart(goroutines(c))
@@ -156,6 +180,9 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 		Counters:   d,
 		Speedup:    nan,
 		Parallel:   nan,
+		Updates:    uint64(r.Ticks) * uint64(c.Boids),
+		Jain:       nan, GapP99: nan, GapMax: nan,
+		StalenessP99: nan,
 	}
 	if d.RTTSamples > 0 {
 		row.RTTMean = d.RoundTrip / time.Duration(d.RTTSamples)
@@ -252,6 +279,7 @@ func diff(a, b boids.Counters) boids.Counters {
 		CASRetries: a.CASRetries - b.CASRetries,
 		Publishes:  a.Publishes - b.Publishes,
 		Rebuild:    a.Rebuild - b.Rebuild,
+		Staleness:  sub(a.Staleness, b.Staleness),
 	}
 }
 
@@ -286,4 +314,9 @@ func Percentile(ds []time.Duration, q float64) time.Duration {
 	slices.Sort(s)
 	k := int(math.Ceil(q/100*float64(len(s)))) - 1
 	return s[min(max(k, 0), len(s)-1)]
+}
+
+func sub(a, b boids.Hist) boids.Hist {
+	a.Sub(&b)
+	return a
 }

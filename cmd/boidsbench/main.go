@@ -45,6 +45,7 @@ type options struct {
 	strategies []string
 	sizes      []int
 	procs      []int
+	modes      []boids.Mode
 	run        Run
 	csv, json  string
 	png        string
@@ -76,6 +77,8 @@ per neighbour query). Ctrl-C prints the rows finished so far.
 	sizes := fs.String("boids", "1000,5000,10000", "flock sizes, comma-separated (world area grows with the flock: boids.BenchParams)")
 	strategies := fs.String("strategies", "all", "designs and baselines, comma-separated: "+strings.Join(strategyNames(), ", ")+", or all")
 	procs := fs.String("procs", fmt.Sprintf("1,%d", runtime.NumCPU()), "GOMAXPROCS values, comma-separated")
+	modes := fs.String("modes", "ticked,free", "regimes, comma-separated: ticked (lock-step), free (every boid on its own, paced at -rate)")
+	fs.Float64Var(&o.run.Rate, "rate", 60, "free rows: target updates per boid per second; they run as long as -warmup and -ticks ticks at that rate")
 	fs.IntVar(&o.run.Ticks, "ticks", 600, "timed ticks per combination")
 	fs.IntVar(&o.run.Warmup, "warmup", 100, "untimed ticks before timing")
 	fs.Uint64Var(&o.run.Seed, "seed", 1, "seed of the starting flock")
@@ -99,6 +102,12 @@ per neighbour query). Ctrl-C prints the rows finished so far.
 	if o.procs, err = parseCounts("procs", *procs, 1, 1024); err != nil {
 		return o, err
 	}
+	if o.modes, err = parseModes(*modes); err != nil {
+		return o, err
+	}
+	if !(o.run.Rate >= 1 && o.run.Rate <= boids.MaxTPS) {
+		return o, fmt.Errorf("-rate %g: want 1..%d updates per boid per second", o.run.Rate, boids.MaxTPS)
+	}
 	if o.run.Ticks < 1 || o.run.Warmup < 0 {
 		return o, fmt.Errorf("-ticks %d, -warmup %d: want at least 1 timed tick and no negative warm-up", o.run.Ticks, o.run.Warmup)
 	}
@@ -116,7 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	combos := Combos(o.strategies, o.sizes, o.procs)
+	combos := Combos(o.strategies, o.sizes, o.procs, o.modes)
 	o.run.GoroutineBytes = WarmGoroutines(slices.Max(o.sizes) + slices.Max(o.procs))
 	var rows []Row
 	if !o.quiet {
@@ -165,7 +174,7 @@ func output(o options, rows []Row, stdout io.Writer) error {
 		meta := map[string]any{
 			"date": time.Now().UTC().Format(time.RFC3339), "go": runtime.Version(),
 			"cpu": cpuModel(), "num_cpu": runtime.NumCPU(),
-			"ticks": o.run.Ticks, "warmup": o.run.Warmup, "seed": o.run.Seed,
+			"ticks": o.run.Ticks, "warmup": o.run.Warmup, "seed": o.run.Seed, "rate": o.run.Rate,
 			"world": fmt.Sprintf("boids.BenchParams(n): %d px² per boid", boids.BenchArea),
 		}
 		if err := writeFile(o.json, func(w io.Writer) error { return WriteJSON(w, meta, rows) }); err != nil {
@@ -190,6 +199,8 @@ func header(o options) []string {
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",
 		"lock wait: runtime/metrics /sync/mutex/wait/total:seconds per tick, summed over waiting goroutines (sampled; runtime-internal locks too); contended, CAS retries: the design's counters",
+		fmt.Sprintf("free rows: each boid loops on its own, paced at %g updates/s, for as long as the ticks would take at that rate; ticks/s is each boid's mean update rate, per-tick figures are per as many updates as boids", o.run.Rate),
+		"Jain: Jain's fairness index of the boids' update rates (1 = equal); gap: each boid's longest wait between two updates, p99 and max over boids; age p99: 99th percentile age of the frame a query read (lockfree)",
 		"rtt mean: mean channel round trip (designs record a sum, not a distribution); mem/boid: growth of heap + goroutine stacks after GC, plus goroutine descriptors, over boids",
 	}
 }
