@@ -12,9 +12,11 @@ import (
 const MaxBoids = 100000
 
 // Flock runs one goroutine per boid over a shared Strategy. Its methods are
-// for one owner goroutine (the coordinator): Tick wakes every boid once and
-// waits for all of them; between ticks the owner may resize the flock, swap
-// the strategy or change the rules. The boid goroutines live until Stop.
+// for one owner goroutine (the coordinator). In the ticked regime Tick wakes
+// every boid once and waits for all of them; between ticks the owner may
+// resize the flock, swap the strategy or change the rules. RunFree starts
+// the free regime (free.go), in which every boid loops on its own until
+// Halt. The boid goroutines live until Stop.
 type Flock struct {
 	params Params
 	strat  Strategy
