@@ -336,7 +336,7 @@ func fairness(win time.Duration, rates []float64, gaps []time.Duration, sum, sum
 	at := func(q float64) int { return min(int(q*float64(n)), n-1) }
 	fr.Min, fr.P1, fr.P50, fr.P99, fr.Max = rates[0], rates[at(0.01)], rates[at(0.5)], rates[at(0.99)], rates[n-1]
 	if sum2 > 0 {
-		fr.Jain = sum * sum / (float64(n) * sum2)
+		fr.Jain = min(1, sum*sum/(float64(n)*sum2)) // rounding can pass 1 by an ulp
 	}
 	fr.GapP99, fr.GapMax = gaps[at(0.99)], gaps[n-1]
 	return fr

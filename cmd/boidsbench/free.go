@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"runtime/metrics"
 	"time"
 
 	"github.com/boids-project/boids/boids"
@@ -33,14 +32,10 @@ func (r Run) measureFree(ctx context.Context, c Combo) (Row, error) {
 	if err := r.wait(ctx, c, 0, r.Warmup, total); err != nil {
 		return Row{}, err
 	}
-	samples := make([]metrics.Sample, len(metricNames))
-	for i, n := range metricNames {
-		samples[i].Name = n
-	}
+	samples := newSamples()
 	f.TakeFairness() // the fairness window starts with the timed one
 	c0 := f.Counters()
-	metrics.Read(samples)
-	wait0, allocs0 := samples[0].Value.Float64(), samples[1].Value.Uint64()
+	rt0 := readRuntime(samples)
 	u0 := f.Updates()
 	start := time.Now()
 	if err := r.wait(ctx, c, r.Warmup, r.Ticks, total); err != nil {
@@ -49,8 +44,7 @@ func (r Run) measureFree(ctx context.Context, c Combo) (Row, error) {
 	fair, _ := f.TakeFairness()
 	elapsed := time.Since(start)
 	u1 := f.Updates()
-	metrics.Read(samples)
-	wait1, allocs1 := samples[0].Value.Float64(), samples[1].Value.Uint64()
+	rt1 := readRuntime(samples)
 	c1 := f.Counters()
 	f.Halt()
 	mem1 := liveBytes()
@@ -71,9 +65,10 @@ func (r Run) measureFree(ctx context.Context, c Combo) (Row, error) {
 	}
 	// Per-tick figures are per tick equivalent: as many updates as boids.
 	n := row.ticks()
-	row.LockWait = time.Duration((wait1 - wait0) / n * 1e9)
+	row.LockWait = time.Duration((rt1.wait - rt0.wait) / n * 1e9)
 	row.CASRetries = float64(d.CASRetries) / n
-	row.Allocs = float64(allocs1-allocs0) / n
+	row.Allocs = float64(rt1.allocs-rt0.allocs) / n
+	row.CPUPerUpdate = (rt1.cpu - rt0.cpu) * 1e9 / float64(row.Updates)
 	if d.RTTSamples > 0 {
 		row.RTTMean = d.RoundTrip / time.Duration(d.RTTSamples)
 	}

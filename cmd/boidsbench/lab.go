@@ -42,6 +42,10 @@ type Row struct {
 	Allocs     float64       // heap allocations per tick
 	MemPerBoid float64       // bytes of heap and goroutine stacks per boid
 	Counters   boids.Counters
+	// CPUPerUpdate is the process's CPU time (user and system), in ns, per
+	// boid update: the cost, where ns/boid-tick is the wall time and, in a
+	// paced free row, the pacing.
+	CPUPerUpdate float64
 	// Free rows only (NaN in ticked ones): boid updates in the timed
 	// window, Jain's fairness index of the boids' rates, the 99th
 	// percentile and maximum over boids of each one's longest wait between
@@ -121,6 +125,30 @@ var metricNames = []string{
 	"/gc/heap/allocs:objects",
 }
 
+// reading is the runtime's cumulative figures at one moment.
+type reading struct {
+	wait   float64 // seconds goroutines waited on locks
+	allocs uint64
+	cpu    float64 // seconds of CPU the process used (NaN where unknown)
+}
+
+func readRuntime(samples []metrics.Sample) reading {
+	metrics.Read(samples)
+	return reading{
+		wait:   samples[0].Value.Float64(),
+		allocs: samples[1].Value.Uint64(),
+		cpu:    processCPU(),
+	}
+}
+
+func newSamples() []metrics.Sample {
+	samples := make([]metrics.Sample, len(metricNames))
+	for i, n := range metricNames {
+		samples[i].Name = n
+	}
+	return samples
+}
+
 // Measure runs combination c under GOMAXPROCS c.Procs: a warm-up, then
 // r.Ticks timed ticks. A cancelled ctx abandons the row.
 func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
@@ -142,13 +170,9 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 		}
 	}
 	durs := make([]time.Duration, r.Ticks)
-	samples := make([]metrics.Sample, len(metricNames))
-	for i, n := range metricNames {
-		samples[i].Name = n
-	}
+	samples := newSamples()
 	c0 := countersOf(f)
-	metrics.Read(samples)
-	wait0, allocs0 := samples[0].Value.Float64(), samples[1].Value.Uint64()
+	rt0 := readRuntime(samples)
 	start := time.Now()
 	for i := range r.Ticks {
 		t := time.Now()
@@ -158,8 +182,7 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 		durs[i] = time.Since(t)
 	}
 	elapsed := time.Since(start)
-	metrics.Read(samples)
-	wait1, allocs1 := samples[0].Value.Float64(), samples[1].Value.Uint64()
+	rt1 := readRuntime(samples)
 	c1 := countersOf(f)
 	mem1 := liveBytes()
 	runtime.KeepAlive(f)
@@ -167,21 +190,22 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 	d := diff(c1, c0)
 	n := float64(r.Ticks)
 	row := Row{
-		Combo:      c,
-		Ticks:      r.Ticks,
-		Elapsed:    elapsed,
-		TickP50:    Percentile(durs, 50),
-		TickP99:    Percentile(durs, 99),
-		LockWait:   time.Duration((wait1 - wait0) / n * 1e9),
-		Contended:  share(d.Contended, d.Reads+d.Writes),
-		CASRetries: float64(d.CASRetries) / n,
-		Allocs:     float64(allocs1-allocs0) / n,
-		MemPerBoid: (float64(int64(mem1)-int64(mem0)) + float64(goroutines(c))*r.GoroutineBytes) / float64(c.Boids),
-		Counters:   d,
-		Speedup:    nan,
-		Parallel:   nan,
-		Updates:    uint64(r.Ticks) * uint64(c.Boids),
-		Jain:       nan, GapP99: nan, GapMax: nan,
+		Combo:        c,
+		Ticks:        r.Ticks,
+		Elapsed:      elapsed,
+		TickP50:      Percentile(durs, 50),
+		TickP99:      Percentile(durs, 99),
+		LockWait:     time.Duration((rt1.wait - rt0.wait) / n * 1e9),
+		Contended:    share(d.Contended, d.Reads+d.Writes),
+		CASRetries:   float64(d.CASRetries) / n,
+		Allocs:       float64(rt1.allocs-rt0.allocs) / n,
+		CPUPerUpdate: (rt1.cpu - rt0.cpu) * 1e9 / (n * float64(c.Boids)),
+		MemPerBoid:   (float64(int64(mem1)-int64(mem0)) + float64(goroutines(c))*r.GoroutineBytes) / float64(c.Boids),
+		Counters:     d,
+		Speedup:      nan,
+		Parallel:     nan,
+		Updates:      uint64(r.Ticks) * uint64(c.Boids),
+		Jain:         nan, GapP99: nan, GapMax: nan,
 		StalenessP99: nan,
 	}
 	if d.RTTSamples > 0 {

@@ -196,6 +196,7 @@ func header(o options) []string {
 			runtime.Version(), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU()),
 		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid, about 30 candidates per neighbour query; seed %d; %d warm-up then %d timed ticks per row",
 			boids.BenchArea, o.run.Seed, o.run.Warmup, o.run.Ticks),
+		"ns/boid-tick: wall time per boid update; cpu ns/update: the process's CPU time (user + system, getrusage) per update",
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",
 		"lock wait: runtime/metrics /sync/mutex/wait/total:seconds per tick, summed over waiting goroutines (sampled; runtime-internal locks too); contended, CAS retries: the design's counters",

@@ -146,19 +146,19 @@ func TestTable(t *testing.T) {
 	require.Len(t, lines, 2+1+5)
 	assert.Equal(t, "# first", lines[0])
 	head := strings.Fields(lines[2])
-	assert.Equal(t, []string{"strategy", "mode", "boids", "procs", "ticks/s", "p50", "p99", "ns/boid-tick", "x", "seq", "x", "workers"}, head[:12])
+	assert.Equal(t, []string{"strategy", "mode", "boids", "procs", "ticks/s", "p50", "p99", "ns/boid-tick", "cpu", "ns/update", "x", "seq", "x", "workers"}, head[:14])
 	for _, l := range lines[3:] {
 		assert.Equal(t, utf8.RuneCountInString(lines[2]), utf8.RuneCountInString(l), "aligned: %q", l)
 	}
 	mutex2 := strings.Fields(lines[4])
-	assert.Equal(t, []string{"mutex", "ticked", "1000", "2", "150.0", "6.67ms", "13.33ms", "6667", "2.67x", "5.33x", "150.0k"}, mutex2[:11])
+	assert.Equal(t, []string{"mutex", "ticked", "1000", "2", "150.0", "6.67ms", "13.33ms", "6667", "0", "2.67x", "5.33x", "150.0k"}, mutex2[:12])
 	assert.Contains(t, lines[4], "25.0%")
 	assert.Contains(t, lines[4], "1.5µs")
 	assert.Contains(t, lines[4], "2.93KiB")
 	assert.Contains(t, lines[4], "1.50x")
 	assert.Contains(t, lines[4], "0.67")
 	mutex1 := strings.Fields(lines[3])
-	assert.Equal(t, "-", mutex1[9], "no workers row at GOMAXPROCS 1")
+	assert.Equal(t, "-", mutex1[10], "no workers row at GOMAXPROCS 1")
 }
 
 func TestCSV(t *testing.T) {
@@ -243,7 +243,7 @@ func TestRunWritesEveryOutput(t *testing.T) {
 	assert.Empty(t, errb.String(), "-q is silent")
 	// Designs in both regimes, baselines ticked only.
 	rows := (2*len(boids.DesignNames()) + len(boids.BaselineNames())) * 2 * 2
-	assert.Equal(t, 8+1+rows, strings.Count(out.String(), "\n"))
+	assert.Equal(t, 9+1+rows, strings.Count(out.String(), "\n"))
 	assert.Contains(t, out.String(), " free ")
 	for _, f := range []string{csvF, jsonF} {
 		b, err := os.ReadFile(f)

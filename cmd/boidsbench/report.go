@@ -160,6 +160,7 @@ func fields(rows []Row, i int) []field {
 		{"tick_p50_ns", "p50", p50, dur},
 		{"tick_p99_ns", "p99", p99, dur},
 		{"ns_per_boid_tick", "ns/boid-tick", r.NsPerBoidTick(), fixed(0)},
+		{"cpu_ns_per_update", "cpu ns/update", r.CPUPerUpdate, fixed(0)},
 		{"x_sequential", "x seq", ratio(rows, i, boids.Sequential), times},
 		{"x_workers", "x workers", ratio(rows, i, boids.Workers), times},
 		{"boid_updates_per_s", "updates/s", r.UpdatesPerSec(), si},

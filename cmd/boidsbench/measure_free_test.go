@@ -1,3 +1,5 @@
+// The free rows run after main_test.go's: a free flock's goroutines, ended
+// when its row ends, leave stacks the next row's memory figure would see freed.
 package main
 
 import (
@@ -17,9 +19,10 @@ func TestMeasureFree(t *testing.T) {
 		require.NoError(t, err, s)
 		assert.Zero(t, row.Ticks, s)
 		assert.Positive(t, row.Updates, s)
-		assert.Equal(t, row.Updates, row.Counters.Reads, "%s: one query per update", s)
+		assert.InDelta(t, row.Updates, row.Counters.Reads, 200, "%s: one query per update, give or take the boids in flight at the window's ends", s)
 		assert.Positive(t, row.TicksPerSec(), s)
 		assert.True(t, row.Jain > 0 && row.Jain <= 1, "%s: Jain %v", s, row.Jain)
+		assert.Positive(t, row.CPUPerUpdate, s)
 		assert.Positive(t, row.GapMax, s)
 		assert.LessOrEqual(t, row.GapP99, row.GapMax, s)
 	}
