@@ -178,8 +178,14 @@ type Fairness struct {
 // and a SetParams that changes the world stop the loops, hand the state
 // over as in the ticked regime and start them again; other rule changes
 // reach the boids at their next update. Called while free, it changes the
-// rate.
+// rate. Rates outside 1..MaxTPS (NaN included) are clamped.
 func (f *Flock) RunFree(rate float64) {
+	switch {
+	case !(rate >= 1):
+		rate = 1
+	case rate > MaxTPS:
+		rate = MaxTPS
+	}
 	if f.free.run != nil {
 		f.Halt()
 	}

@@ -2,6 +2,7 @@ package boids_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -217,4 +218,21 @@ func TestDesignsRunFree(t *testing.T) {
 	for _, d := range boids.Designs() {
 		t.Run(d.Name, func(t *testing.T) { boidstest.TestFreeRunning(t, d.New) })
 	}
+}
+
+// A rate out of range is clamped, not a crash: the pacer's interval would
+// be infinite or zero.
+func TestRunFreeClampsTheRate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlock(t, 20, boids.NewMutex())
+		defer f.Stop()
+		for _, rate := range []float64{0, -5, math.NaN(), math.Inf(1), 1e9} {
+			f.RunFree(rate)
+			assert.Equal(t, boids.Free, f.Mode(), "rate %v", rate)
+		}
+		u := f.Updates()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		assert.InDelta(t, 20*boids.MaxTPS, f.Updates()-u, 20*boids.MaxTPS/10, "clamped to MaxTPS")
+	})
 }
