@@ -53,6 +53,9 @@ func Chart(rows []Row, title string) (*plot.Plot, error) {
 		}
 	}
 	slices.Sort(sizes)
+	if slices.Contains(modes, boids.Free) {
+		p.Y.Label.Text = "ticks/s (free: updates/s per boid)"
+	}
 	var ticks []plot.Tick
 	for _, n := range sizes {
 		ticks = append(ticks, plot.Tick{Value: float64(n), Label: strconv.Itoa(n)})
