@@ -26,7 +26,7 @@ import (
 // fails them.
 func TestFreeRunning(t *testing.T, newStrategy func() boids.Strategy) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(-1))
-	n, updates := 240, 60
+	n, updates := 160, 40
 	if testing.Short() {
 		n, updates = 120, 25
 	}
