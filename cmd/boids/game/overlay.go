@@ -117,7 +117,11 @@ func (o *overlay) contention(f *figures, snap *boids.Snapshot) {
 	case lockKind:
 		p.heading(snap.Strategy).col(9).s("lock wait ").secs(f.lockWait).s("/s = ").f(f.lockWait, 1).
 			s(" boids waiting on average")
-		p.add(textColour).col(9).s("per tick ").secs(f.perTick(f.lockWait)).s("  runtime's count ").secs(f.mutexRuntime).s("/s")
+		l := p.add(textColour).col(9)
+		if f.free.mode != boids.Free { // no ticks to divide by
+			l.s("per tick ").secs(f.perTick(f.lockWait)).s("  ")
+		}
+		l.s("runtime's count ").secs(f.mutexRuntime).s("/s")
 		p.add(textColour).col(9).s("contended ").pct(f.contended).s(" of ").count(f.reads + f.writes).s(" acquisitions/s")
 		p.add(textColour).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
 	case channelKind:
@@ -128,7 +132,10 @@ func (o *overlay) contention(f *figures, snap *boids.Snapshot) {
 		p.add(textColour).col(9).s("owner busy ").pct(f.ownerBusy).s("  (runtime lock wait ").secs(f.mutexRuntime).s("/s:")
 		p.add(dimColour).col(9).s("the runtime does not count channel waits)")
 	case lockFreeKind:
-		p.heading(snap.Strategy).col(9).s("CAS retries ").count(f.casRetries).s("/s  ").f(f.perTick(f.casRetries), 2).s("/tick")
+		l := p.heading(snap.Strategy).col(9).s("CAS retries ").count(f.casRetries).s("/s")
+		if f.free.mode != boids.Free {
+			l.s("  ").f(f.perTick(f.casRetries), 2).s("/tick")
+		}
 		p.add(textColour).col(9).s("frames published ").count(f.publishes).s("/s  rebuild ").dur(f.rebuild).s(" each")
 		p.add(textColour).col(9).s("frame age queries saw p50 ").dur(f.free.staleness.P50).
 			s("  p99 ").dur(f.free.staleness.P99)
