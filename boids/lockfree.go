@@ -35,7 +35,12 @@ import (
 //     record or the new one, never half of each.
 //   - A frame builder goroutine, the design's own, loads every record each
 //     frameGap, sorts them by cell into a newly allocated frame and
-//     publishes it in cur. A query loads cur once and reads that frame,
+//     publishes it in cur. The Go scheduler has no priorities, so with
+//     thousands of boids runnable the builder waits its turn among them;
+//     a boid whose sampled frame is older than staleLimit then builds the
+//     next frame itself. A flag (building, claimed by CAS) keeps builds one
+//     at a time and owns the builder's scratch; nobody waits for it: a boid
+//     that finds it taken goes on with the frame it has. A query loads cur once and reads that frame,
 //     which nobody writes again; old frames and records are left to the
 //     garbage collector, which frees them only when no query holds them.
 //     That is the grace period the barrier gave, bought with allocation
@@ -46,9 +51,10 @@ import (
 //     another from later loads).
 //   - Read loads every record: the latest state of each boid, each one a
 //     state it really wrote, not one moment's picture of the flock.
-//   - Staleness: a query's neighbours are as old as the frame it read: at
-//     most frameGap plus a build, plus however long the builder waits for a
-//     core. Counters.Staleness measures it (the frame's age at one query in
+//   - Staleness: a query's neighbours are as old as the frame it read:
+//     about frameGap plus a build while the builder gets a core, about
+//     staleLimit plus a build when boids have to build (a boid notices on
+//     one query in staleEvery, so later still in a slow flock). Counters.Staleness measures it (the frame's age at one query in
 //     staleEvery, in both regimes).
 //   - Nothing waits: readers and writers do atomic loads and stores only,
 //     and a stalled builder makes frames older, never a boid slower.
@@ -77,6 +83,7 @@ type LockFree struct {
 	// builder's scratch (its own while it runs, the coordinator's before).
 	recs     []atomic.Pointer[Boid]
 	builder  *frameBuilder
+	building atomic.Bool // a frame is being built, by the builder or a boid
 	scratch  []Boid
 	cellOf   []int32
 	cellFill []int32
@@ -101,6 +108,10 @@ const frameGap = 5 * time.Millisecond
 
 // staleEvery is how often a query's frame age is sampled, per boid.
 const staleEvery = 16
+
+// staleLimit is the frame age at which a boid that samples it builds the
+// next frame itself, in the free regime.
+const staleLimit = 4 * frameGap
 
 // frame is one published map. Once published it is never written until it
 // is the spare again, two publications later.
@@ -205,7 +216,11 @@ func (l *LockFree) compact(f *frame) bool {
 func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	f := l.cur.Load()
 	if l.stats[id].reads.Add(1)%staleEvery == 0 {
-		l.ages[bucket(time.Duration(l.now()-f.taken))].Add(1)
+		age := time.Duration(l.now() - f.taken)
+		l.ages[bucket(age)].Add(1)
+		if age > staleLimit && l.recs != nil {
+			l.tryBuild()
+		}
 	}
 	s := int(f.slot[id])
 	self := f.cells[s]
@@ -330,7 +345,7 @@ func (l *LockFree) buildFrames(b *frameBuilder) {
 		case <-b.quit:
 			return
 		case <-t.C:
-			l.build()
+			l.tryBuild()
 		}
 	}
 }
@@ -365,6 +380,15 @@ func (l *LockFree) build() {
 	l.cur.Store(f)
 	l.publishes.Add(1)
 	l.rebuild.Add(int64(time.Since(t0)))
+}
+
+// tryBuild builds and publishes a frame unless one is being built. Nobody
+// waits for the flag: whoever finds it taken goes on with the frame it has.
+func (l *LockFree) tryBuild() {
+	if l.building.CompareAndSwap(false, true) {
+		l.build()
+		l.building.Store(false)
+	}
 }
 
 func (l *LockFree) stopBuilder() {
