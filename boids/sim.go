@@ -38,6 +38,9 @@ func (c Config) Validate() error {
 	if c.Mode != Ticked && c.Mode != Free {
 		return fmt.Errorf("mode %d: allowed ticked, free", c.Mode)
 	}
+	if c.Mode == Free && !runsFree(c.Strategy) {
+		return fmt.Errorf("mode free: design %q does not run free (it does not claim boidstest.TestFreeRunning)", c.Strategy)
+	}
 	return c.Params.Validate()
 }
 
@@ -314,6 +317,9 @@ func (s *Sim) SetStrategy(name string) {
 		if err != nil {
 			s.logf("strategy: %v", err)
 			return
+		}
+		if s.free.mode == Free && !runsFree(name) {
+			s.leaveFree(name + " does not run free")
 		}
 		s.flock.SetStrategy(st)
 		s.logf("strategy: %s -> %s (tick %d, %d boids)", old, name, s.flock.Ticks(), s.flock.Len())

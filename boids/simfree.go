@@ -1,6 +1,9 @@
 package boids
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // simFree is the Sim's part of the free regime, owned by the coordinator.
 type simFree struct {
@@ -105,14 +108,37 @@ func (s *Sim) setMode(m Mode) {
 		s.logf("mode: %d: allowed ticked, free", m)
 		return
 	}
-	s.free.mode = m
-	switch {
-	case m == Ticked:
-		s.flock.Halt()
-		s.free.fair, s.free.rates = Fairness{}, s.free.rates[:0]
-	case !s.paused:
+	if name := s.flock.Strategy().Name(); m == Free && !runsFree(name) {
+		s.logf("mode: %s does not run free (it does not claim boidstest.TestFreeRunning); staying ticked", name)
+		return
+	}
+	if m == Ticked {
+		s.leaveFree(s.flock.Strategy().Name())
+		return
+	}
+	s.free.mode = Free
+	if !s.paused {
 		s.flock.RunFree(s.tps)
 	}
 	s.ticker.Reset(s.clockPeriod())
 	s.logf("mode: %s -> %s (%d boids, %s)", old, m, s.flock.Len(), s.flock.Strategy().Name())
+}
+
+// leaveFree returns to the ticked regime; why ends the log line.
+func (s *Sim) leaveFree(why string) {
+	s.flock.Halt()
+	s.free.mode = Ticked
+	s.free.fair, s.free.rates = Fairness{}, s.free.rates[:0]
+	s.ticker.Reset(s.clockPeriod())
+	s.logf("mode: %s -> %s (%d boids, %s)", Free, Ticked, s.flock.Len(), why)
+}
+
+// runsFree says whether the design called name claims the free regime.
+func runsFree(name string) bool {
+	for _, d := range Designs() {
+		if strings.EqualFold(d.Name, name) {
+			return d.Free
+		}
+	}
+	return false
 }

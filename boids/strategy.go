@@ -81,6 +81,9 @@ type Counting interface {
 type Design struct {
 	Name string
 	New  func() Strategy
+	// Free says that the design works in the free regime: it passes
+	// boidstest.TestFreeRunning. A Sim keeps a design without it ticked.
+	Free bool
 }
 
 // registry holds the designs in key order (1, 2, 3, then the registered
@@ -91,9 +94,9 @@ var registry = struct {
 	designs []Design
 	sealed  bool // a flock has started: the list is final
 }{designs: []Design{
-	{"mutex", func() Strategy { return NewMutex() }},
-	{"channel", func() Strategy { return NewChannel() }},
-	{"lockfree", func() Strategy { return NewLockFree() }},
+	{"mutex", func() Strategy { return NewMutex() }, true},
+	{"channel", func() Strategy { return NewChannel() }, true},
+	{"lockfree", func() Strategy { return NewLockFree() }, true},
 }}
 
 // Designs returns a copy of the designs, built-in ones first, in key order.

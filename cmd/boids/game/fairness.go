@@ -35,15 +35,9 @@ func rateUnit(m boids.Mode) string {
 	return "ticks/s"
 }
 
-// toggleMode switches regime; the Sim logs the switch.
-func (g *Game) toggleMode() {
-	if g.mode == boids.Free {
-		g.mode = boids.Ticked
-	} else {
-		g.mode = boids.Free
-	}
-	g.sim.SetMode(g.mode)
-}
+// toggleMode switches regime. The Sim decides (it keeps a design that
+// does not run free ticked) and logs the switch.
+func (g *Game) toggleMode() { g.sim.ToggleMode() }
 
 // freeBlock is the overlay's account of the free regime: how evenly the
 // boids got their turns in the last second, and what reading the picture

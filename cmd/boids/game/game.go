@@ -39,7 +39,6 @@ type Game struct {
 	paused   bool
 	params   boids.Params
 	tps      float64
-	mode     boids.Mode
 	colour   colourMode
 	// loggedParams are the rules as last reported on stderr: a slider
 	// logs its change once, when released.
@@ -183,7 +182,6 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 		params:       snap.Params,
 		loggedParams: snap.Params,
 		tps:          snap.TPS,
-		mode:         snap.Mode,
 		colour:       colourOf(opts.Colour),
 		flock:        newFlockRenderer(),
 		status:       status,

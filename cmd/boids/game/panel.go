@@ -66,7 +66,7 @@ func (p *panel) mirror(g *Game) {
 	p.tps = int(g.tps)
 	p.edge = int(prm.Edges)
 	p.grid = g.showGrid
-	p.free = g.mode == boids.Free
+	p.free = g.snap.Mode == boids.Free
 	p.colour = int(g.colour)
 	p.sep, p.ali, p.coh = float64(prm.Separation), float64(prm.Alignment), float64(prm.Cohesion)
 	p.radius, p.sepDist, p.maxSpeed = float64(prm.Radius), float64(prm.SepDist), float64(prm.MaxSpeed)
