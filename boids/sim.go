@@ -17,7 +17,7 @@ type Config struct {
 	Strategy string
 	Mode     Mode
 	// Log receives one line per user-visible change (count, strategy,
-	// pause, reset); nil discards them.
+	// regime, pause, reset); nil discards them.
 	Log func(msg string)
 }
 
@@ -64,7 +64,7 @@ type Snapshot struct {
 	Published time.Time
 	// Mode is the regime the boids run in; the rest is the free regime's:
 	// the fairness of the last full second, each boid's rate in it (by id,
-	// nil while ticked), updates since the start, and how long the
+	// empty while ticked), updates since the start, and how long the
 	// coordinator's Read of the picture took over the last second.
 	Mode     Mode
 	Fairness Fairness
