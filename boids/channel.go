@@ -35,8 +35,14 @@ import (
 // each neighbour before or after its move of this tick, whichever the owner
 // served first, as with the mutex. The costs the boids measure (round trips,
 // sampled 1 in 16; the queue length they find on sending a query) live in
-// their own queries, read by the coordinator between ticks as in Mutex; the
-// sampled round trips also go into one histogram the boids share.
+// their own queries, read by the coordinator as in Mutex; the sampled round
+// trips also go into one histogram the boids share.
+//
+// Free regime: nothing changes for the boids. Read is a message to the owner
+// like any query, so the picture is consistent (one owner, one moment) and
+// costs the boids the time the owner spends copying it, queued behind it.
+// EndTick is not called; the FIFO still orders a boid's own query after its
+// own earlier move, so it always reads itself as it last wrote.
 type Channel struct {
 	in      chan message  // to the owner; nil until the first Load and after Close
 	stopped chan struct{} // closed by the owner when it returns
@@ -81,16 +87,17 @@ type message struct {
 }
 
 // query is a boid's reusable request. From the send until done is signalled
-// the owner owns self and buf; the rest is the boid's own bookkeeping.
+// the owner owns self and buf; the rest is the boid's own bookkeeping,
+// atomic because the coordinator reads it while boids run free.
 type query struct {
 	self     Boid
 	buf      []Boid
 	done     chan struct{}
 	sent     uint64
-	rtt      time.Duration
-	rttN     uint64
-	queueSum uint64
-	queueMax uint64
+	rtt      atomic.Int64 // ns
+	rttN     atomic.Uint64
+	queueSum atomic.Uint64
+	queueMax atomic.Uint64
 }
 
 // control is the coordinator's call: Load's input, Read's output, the
@@ -132,10 +139,11 @@ func (c *Channel) Load(sp Space, boids []Boid) {
 	c.queries = c.queries[:n]
 	for i := range c.queries {
 		q := &c.queries[i]
-		*q = query{done: q.done}
-		if q.done == nil {
-			q.done = make(chan struct{}, 1)
+		done := q.done
+		if done == nil {
+			done = make(chan struct{}, 1)
 		}
+		*q = query{done: done}
 	}
 }
 
@@ -144,8 +152,10 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	q.buf = buf
 	n0 := len(buf)
 	queued := uint64(len(c.in))
-	q.queueSum += queued
-	q.queueMax = max(q.queueMax, queued)
+	q.queueSum.Add(queued)
+	if queued > q.queueMax.Load() {
+		q.queueMax.Store(queued)
+	}
 	q.sent++
 	m := message{op: opQuery, id: int32(id), q: q}
 	// Boids sample on different ticks (id shifts the phase), so the clock
@@ -158,8 +168,8 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 		c.in <- m
 		<-q.done
 		rtt := time.Since(t)
-		q.rtt += rtt
-		q.rttN++
+		q.rtt.Add(int64(rtt))
+		q.rttN.Add(1)
 		c.rtts[bucket(rtt)].Add(1)
 	}
 	// The buffer is the boid's again: keep no hold on it.
@@ -213,10 +223,10 @@ func (c *Channel) Counters() Counters {
 	s := c.ctl.c
 	for i := range c.queries {
 		q := &c.queries[i]
-		s.RoundTrip += q.rtt
-		s.RTTSamples += q.rttN
-		s.QueueSum += q.queueSum
-		s.QueueMax = max(s.QueueMax, q.queueMax)
+		s.RoundTrip += time.Duration(q.rtt.Load())
+		s.RTTSamples += q.rttN.Load()
+		s.QueueSum += q.queueSum.Load()
+		s.QueueMax = max(s.QueueMax, q.queueMax.Load())
 	}
 	for i := range c.rtts {
 		s.RTTHist.Counts[i] = c.rtts[i].Load()

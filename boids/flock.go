@@ -13,9 +13,11 @@ import (
 const MaxBoids = 100000
 
 // Flock runs one goroutine per boid over a shared Strategy. Its methods are
-// for one owner goroutine (the coordinator): Tick wakes every boid once and
-// waits for all of them; between ticks the owner may resize the flock, swap
-// the strategy or change the rules. The boid goroutines live until Stop.
+// for one owner goroutine (the coordinator). In the ticked regime Tick wakes
+// every boid once and waits for all of them; between ticks the owner may
+// resize the flock, swap the strategy or change the rules. RunFree starts
+// the free regime (free.go), in which every boid loops on its own until
+// Halt. The boid goroutines live until Stop.
 //
 // Measured choice: waking the boids as chains (the coordinator wakes a
 // window of 128, each boid wakes the one 128 further on when done) keeps
@@ -45,6 +47,7 @@ type Flock struct {
 	busy []time.Duration
 	// updates collects the sampled boids' update times until TakeUpdates.
 	updates Hist
+	free    freeState
 }
 
 // workEvery samples one boid in workEvery for its update time (query,
@@ -108,9 +111,13 @@ func (f *Flock) grow(n int) {
 func (f *Flock) boid(id int, wake chan struct{}) {
 	defer f.alive.Done()
 	for range wake {
-		// strat, params and work change only between ticks; the wake-up
-		// receive orders those writes before these reads.
-		f.work(id)
+		// strat, params, work and the free run change only between ticks or
+		// runs; the wake-up receive orders those writes before these reads.
+		if pc := f.free.run; pc != nil {
+			f.runFree(id, pc)
+		} else {
+			f.work(id)
+		}
 		f.tick.done(id)
 	}
 }
@@ -206,6 +213,9 @@ var neighbourBufs = sync.Pool{New: func() any {
 // Tick advances the flock one step: every boid reads its neighbours and
 // moves, concurrently, then the strategy ends the tick.
 func (f *Flock) Tick() {
+	if f.free.run != nil {
+		panic("boids: Tick on a free-running flock; Halt it first")
+	}
 	var wake, wait time.Duration
 	for lo := 0; lo < len(f.wake); lo += wakeBatch {
 		hi := min(lo+wakeBatch, len(f.wake))
@@ -287,6 +297,7 @@ func (f *Flock) reload(s Strategy, sp Space, edit func([]Boid) []Boid) {
 
 // SetStrategy hands the exact state over to s and closes the old strategy.
 func (f *Flock) SetStrategy(s Strategy) {
+	defer f.hold()()
 	f.reload(s, f.params.Space, keep)
 }
 
@@ -315,6 +326,7 @@ func (f *Flock) refill(n int, edit func([]Boid) []Boid) error {
 	if n < 0 || n > MaxBoids {
 		return fmt.Errorf("%d boids: allowed 0..%d", n, MaxBoids)
 	}
+	defer f.hold()()
 	old := f.Len()
 	f.reload(f.strat, f.params.Space, edit)
 	for id := n; id < old; id++ {
@@ -332,7 +344,13 @@ func (f *Flock) SetParams(p Params) error {
 		return err
 	}
 	old := f.params
+	if p.Space != old.Space {
+		defer f.hold()()
+	}
 	f.params = p
+	if pc := f.free.run; pc != nil {
+		pc.params.Store(&p)
+	}
 	if p.Space != old.Space {
 		f.reload(f.strat, p.Space, func(b []Boid) []Boid {
 			for i := range b {
@@ -348,6 +366,7 @@ func (f *Flock) SetParams(p Params) error {
 // Stop ends every boid goroutine and the strategy's own, and waits for them.
 // The flock is unusable afterwards.
 func (f *Flock) Stop() {
+	f.Halt()
 	for _, ch := range f.wake {
 		close(ch)
 	}

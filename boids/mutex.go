@@ -2,6 +2,7 @@ package boids
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -15,14 +16,15 @@ import (
 type Mutex struct {
 	mu   sync.RWMutex
 	grid Grid
-	// stats[id] is written only by boid id's goroutine during a tick and
-	// read by the coordinator between ticks, so it needs no lock of its own.
+	// stats[id] is written only by boid id's goroutine. The coordinator
+	// reads it between ticks, but also while boids run free, hence atomics:
+	// uncontended adds to a line mostly the boid's own.
 	stats []lockStats
 }
 
 type lockStats struct {
-	reads, writes, contended uint64
-	wait                     time.Duration
+	reads, writes, contended atomic.Uint64
+	wait                     atomic.Int64 // ns
 }
 
 // waitEvery is how often a contended acquisition is timed. Two clock reads
@@ -33,8 +35,7 @@ const waitEvery = 4
 
 // contend counts a contended acquisition and says whether to time it.
 func (st *lockStats) contend() bool {
-	st.contended++
-	return st.contended%waitEvery == 0
+	return st.contended.Add(1)%waitEvery == 0
 }
 
 // NewMutex returns the RWMutex design.
@@ -50,12 +51,12 @@ func (m *Mutex) Load(sp Space, boids []Boid) {
 
 func (m *Mutex) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	st := &m.stats[id]
-	st.reads++
+	st.reads.Add(1)
 	if !m.mu.TryRLock() {
 		if st.contend() {
 			t := time.Now()
 			m.mu.RLock()
-			st.wait += waitEvery * time.Since(t)
+			st.wait.Add(int64(waitEvery * time.Since(t)))
 		} else {
 			m.mu.RLock()
 		}
@@ -67,12 +68,12 @@ func (m *Mutex) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 
 func (m *Mutex) Move(id int, b Boid) {
 	st := &m.stats[id]
-	st.writes++
+	st.writes.Add(1)
 	if !m.mu.TryLock() {
 		if st.contend() {
 			t := time.Now()
 			m.mu.Lock()
-			st.wait += waitEvery * time.Since(t)
+			st.wait.Add(int64(waitEvery * time.Since(t)))
 		} else {
 			m.mu.Lock()
 		}
@@ -83,7 +84,15 @@ func (m *Mutex) Move(id int, b Boid) {
 
 func (m *Mutex) EndTick() {}
 
-func (m *Mutex) Read(dst []Boid) []Boid { return m.grid.Read(dst) }
+// Read takes the read lock: between ticks it is free, but in the free
+// regime the picture is read while boids move, and a consistent one costs
+// the boids what a query costs them, for as long as the copy takes (a
+// writer waits for it, and holds new readers off behind it).
+func (m *Mutex) Read(dst []Boid) []Boid {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.grid.Read(dst)
+}
 
 func (m *Mutex) Close() {}
 
@@ -91,10 +100,10 @@ func (m *Mutex) Counters() Counters {
 	var c Counters
 	for i := range m.stats {
 		s := &m.stats[i]
-		c.Reads += s.reads
-		c.Writes += s.writes
-		c.Contended += s.contended
-		c.LockWait += s.wait
+		c.Reads += s.reads.Load()
+		c.Writes += s.writes.Load()
+		c.Contended += s.contended.Load()
+		c.LockWait += time.Duration(s.wait.Load())
 	}
 	return c
 }

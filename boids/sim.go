@@ -13,10 +13,11 @@ type Config struct {
 	Params   Params
 	Boids    int
 	Seed     uint64
-	TPS      float64 // target ticks per second
+	TPS      float64 // target ticks per second; in the free regime, updates per boid per second
 	Strategy string
+	Mode     Mode
 	// Log receives one line per user-visible change (count, strategy,
-	// pause, reset); nil discards them.
+	// regime, pause, reset); nil discards them.
 	Log func(msg string)
 }
 
@@ -33,6 +34,12 @@ func (c Config) Validate() error {
 	}
 	if _, err := NewStrategy(c.Strategy); err != nil {
 		return err
+	}
+	if c.Mode != Ticked && c.Mode != Free {
+		return fmt.Errorf("mode %d: allowed ticked, free", c.Mode)
+	}
+	if c.Mode == Free && !runsFree(c.Strategy) {
+		return fmt.Errorf("mode free: design %q does not run free (it does not claim boidstest.TestFreeRunning)", c.Strategy)
 	}
 	return c.Params.Validate()
 }
@@ -56,6 +63,15 @@ type Snapshot struct {
 	Stats TickStats
 	// Published is when the coordinator published this snapshot.
 	Published time.Time
+	// Mode is the regime the boids run in; the rest is the free regime's:
+	// the fairness of the last full second, each boid's rate in it (by id,
+	// empty while ticked), updates since the start, and how long the
+	// coordinator's Read of the picture took over the last second.
+	Mode     Mode
+	Fairness Fairness
+	Rates    []float32
+	Updates  uint64
+	ReadCost Quantiles
 }
 
 // Sim runs a Flock on its own clock in a coordinator goroutine, applies
@@ -91,6 +107,7 @@ type Sim struct {
 	hists    tickHists
 	stats    TickStats
 	bufs     []*snapBuf // every snapshot buffer made, free when unreferenced
+	free     simFree
 }
 
 // NewSim builds the flock described by cfg and starts its clock.
@@ -110,9 +127,13 @@ func NewSim(cfg Config) (*Sim, error) {
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
 		flock: flock, rng: rng, seed: cfg.Seed, tps: cfg.TPS,
-		ticker: time.NewTicker(period(cfg.TPS)),
 		second: time.Now(),
 	}
+	if cfg.Mode == Free {
+		s.free.mode = Free
+		flock.RunFree(cfg.TPS)
+	}
+	s.ticker = time.NewTicker(s.clockPeriod())
 	if s.log == nil {
 		s.log = func(string) {}
 	}
@@ -136,7 +157,11 @@ func (s *Sim) run() {
 		case <-s.kick:
 			s.apply()
 		case <-s.ticker.C:
-			if !s.paused {
+			switch {
+			case s.paused:
+			case s.free.mode == Free:
+				s.publishFree()
+			default:
 				s.tickOnce()
 			}
 			s.countSecond()
@@ -169,6 +194,7 @@ func (s *Sim) countSecond() {
 	if el := time.Since(s.second); el >= time.Second {
 		s.actual = float64(s.inSecond) / el.Seconds()
 		s.stats = s.hists.stats(el, s.flock)
+		s.secondFree(el)
 		s.inSecond = 0
 		s.second = time.Now()
 	}
@@ -178,7 +204,7 @@ func (s *Sim) publish() {
 	b := s.freeBuf()
 	snap := &b.Snapshot
 	snap.Tick = s.flock.Ticks()
-	snap.Boids = s.flock.Boids(snap.Boids[:0])
+	snap.Boids = s.readBoids(snap.Boids[:0])
 	snap.Params = s.flock.Params()
 	snap.Strategy = s.flock.Strategy().Name()
 	snap.Paused = s.paused
@@ -191,6 +217,7 @@ func (s *Sim) publish() {
 	snap.Times = s.flock.LastTick()
 	snap.Counters = s.flock.Counters()
 	snap.Stats = s.stats
+	s.snapFree(snap)
 	snap.Published = time.Now()
 	if old := s.cur.Swap(b); old != nil {
 		old.refs.Add(-1)
@@ -299,6 +326,7 @@ func (s *Sim) logf(format string, args ...any) { s.log(fmt.Sprintf(format, args.
 func (s *Sim) TogglePause() {
 	s.do(func() {
 		s.paused = !s.paused
+		s.pauseFree()
 		state := map[bool]string{true: "paused", false: "resumed"}[s.paused]
 		s.logf("%s (tick %d)", state, s.flock.Ticks())
 	})
@@ -367,6 +395,9 @@ func (s *Sim) SetStrategy(name string) {
 			s.logf("strategy: %v", err)
 			return
 		}
+		if s.free.mode == Free && !runsFree(name) {
+			s.leaveFree(name + " does not run free")
+		}
 		s.flock.SetStrategy(st)
 		s.logf("strategy: %s -> %s (tick %d, %d boids)", old, name, s.flock.Ticks(), s.flock.Len())
 	})
@@ -391,6 +422,9 @@ func (s *Sim) SetTPS(tps float64) {
 		}
 		s.logf("tps: %g -> %g (tick %d)", s.tps, tps, s.flock.Ticks())
 		s.tps = tps
-		s.ticker.Reset(period(tps))
+		if s.flock.Mode() == Free {
+			s.flock.RunFree(tps)
+		}
+		s.ticker.Reset(s.clockPeriod())
 	})
 }

@@ -8,11 +8,27 @@ import (
 	"time"
 )
 
-// Strategy is a synchronization design for the shared spatial map. During a
-// tick, every boid goroutine calls Neighbors and then Move for its own id,
-// concurrently with all the others: making that safe is the strategy's job.
-// Load, EndTick, Read and Close are called by the flock's coordinator only,
-// between ticks, when no boid goroutine is inside the strategy.
+// Strategy is a synchronization design for the shared spatial map. Boid
+// goroutines call Neighbors and then Move for their own id, concurrently
+// with all the others: making that safe is the strategy's job. What else a
+// design may assume depends on the regime (see Mode):
+//
+// Ticked: a tick runs every boid's Neighbors and Move once, concurrently;
+// then, with no boid inside, the coordinator calls EndTick. Load, Read,
+// Counters and Close are called only between ticks, with no boid inside.
+// A design may therefore finish a tick's work in EndTick, and recycle
+// memory there.
+//
+// Free: there is no barrier. Any boid may call Neighbors or Move at any
+// moment, each boid still only for its own id and one call at a time, and
+// the coordinator calls Read and Counters concurrently with them (it reads
+// the picture while boids move). EndTick is not called. Neighbors must
+// return the boid's own latest write as its state; every neighbour must be
+// a state that boid really wrote, each boid's states seen in the order it
+// wrote them; Read must return every boid once, each a state it wrote. Load
+// and Close are still called with no boid inside: the flock stops the
+// loops first, and a design that implements FreeRunning hears about the
+// regime there. boidstest.TestFreeRunning checks all this.
 type Strategy interface {
 	// Name is the design's name as the -strategy flag spells it.
 	Name() string
@@ -25,9 +41,11 @@ type Strategy interface {
 	Neighbors(id int, buf []Boid) (Boid, []Boid)
 	// Move records boid id's new state.
 	Move(id int, b Boid)
-	// EndTick runs after every boid has moved, before the next tick starts.
+	// EndTick runs after every boid has moved, before the next tick starts;
+	// never in the free regime.
 	EndTick()
-	// Read appends every boid's state, in id order, to dst.
+	// Read appends every boid's state, in id order, to dst. In the free
+	// regime it runs while boids move.
 	Read(dst []Boid) []Boid
 	// Close ends the goroutines the strategy started.
 	Close()
@@ -50,6 +68,7 @@ type Counters struct {
 	CASRetries uint64        // failed compare-and-swaps that were retried
 	Publishes  uint64        // snapshots published
 	Rebuild    time.Duration // time spent building snapshots
+	Staleness  Hist          // sampled ages of the frames queries read
 }
 
 // Add sums counters: o's costs are added to c's, and QueueMax, a maximum,
@@ -70,6 +89,7 @@ func (c *Counters) Add(o Counters) {
 	c.CASRetries += o.CASRetries
 	c.Publishes += o.Publishes
 	c.Rebuild += o.Rebuild
+	c.Staleness.Add(&o.Staleness)
 }
 
 // Sub removes o, an earlier reading of the same cumulative counters, leaving
@@ -89,10 +109,11 @@ func (c *Counters) Sub(o Counters) {
 	c.CASRetries -= o.CASRetries
 	c.Publishes -= o.Publishes
 	c.Rebuild -= o.Rebuild
+	c.Staleness.Sub(&o.Staleness)
 }
 
 // Counting is implemented by strategies that measure their own costs.
-// Counters is called between ticks.
+// Counters is called between ticks, and in the free regime while boids move.
 type Counting interface {
 	Counters() Counters
 }
@@ -101,6 +122,9 @@ type Counting interface {
 type Design struct {
 	Name string
 	New  func() Strategy
+	// Free says that the design works in the free regime: it passes
+	// boidstest.TestFreeRunning. A Sim keeps a design without it ticked.
+	Free bool
 }
 
 // registry holds the designs in key order (1, 2, 3, then the registered
@@ -111,9 +135,9 @@ var registry = struct {
 	designs []Design
 	sealed  bool // a flock has started: the list is final
 }{designs: []Design{
-	{"mutex", func() Strategy { return NewMutex() }},
-	{"channel", func() Strategy { return NewChannel() }},
-	{"lockfree", func() Strategy { return NewLockFree() }},
+	{"mutex", func() Strategy { return NewMutex() }, true},
+	{"channel", func() Strategy { return NewChannel() }, true},
+	{"lockfree", func() Strategy { return NewLockFree() }, true},
 }}
 
 // Designs returns a copy of the designs, built-in ones first, in key order.

@@ -14,10 +14,14 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/boids-project/boids/boids"
 )
 
-// Chart plots ticks/s against flock size, one line per design and
-// GOMAXPROCS: a colour per design, a dash pattern per GOMAXPROCS. Both axes
+// Chart plots ticks/s against flock size, one line per design, regime and
+// GOMAXPROCS: a colour per design, a dash pattern per GOMAXPROCS and
+// regime, and a marker per regime (free rows plot each boid's mean update
+// rate). Both axes
 // are logarithmic, since sizes and rates each span orders of magnitude and
 // equal ratios should look equal; a dashed line marks 60 ticks/s.
 func Chart(rows []Row, title string) (*plot.Plot, error) {
@@ -33,7 +37,11 @@ func Chart(rows []Row, title string) (*plot.Plot, error) {
 
 	var strategies []string
 	var sizes, procs []int
+	var modes []boids.Mode
 	for _, r := range rows {
+		if !slices.Contains(modes, r.Mode) {
+			modes = append(modes, r.Mode)
+		}
 		if !slices.Contains(strategies, r.Strategy) {
 			strategies = append(strategies, r.Strategy)
 		}
@@ -45,6 +53,9 @@ func Chart(rows []Row, title string) (*plot.Plot, error) {
 		}
 	}
 	slices.Sort(sizes)
+	if slices.Contains(modes, boids.Free) {
+		p.Y.Label.Text = "ticks/s (free: updates/s per boid)"
+	}
 	var ticks []plot.Tick
 	for _, n := range sizes {
 		ticks = append(ticks, plot.Tick{Value: float64(n), Label: strconv.Itoa(n)})
@@ -53,10 +64,11 @@ func Chart(rows []Row, title string) (*plot.Plot, error) {
 
 	lo, hi := 60.0, 60.0
 	for si, s := range strategies {
-		for pi, np := range procs {
+		for series, sm := range seriesOf(procs, modes) {
+			np, m := sm.procs, sm.mode
 			var xys plotter.XYs
 			for _, r := range rows {
-				if r.Strategy == s && r.Procs == np && r.TicksPerSec() > 0 {
+				if r.Strategy == s && r.Procs == np && r.Mode == m && r.TicksPerSec() > 0 {
 					xys = append(xys, plotter.XY{X: float64(r.Boids), Y: r.TicksPerSec()})
 					lo, hi = math.Min(lo, r.TicksPerSec()), math.Max(hi, r.TicksPerSec())
 				}
@@ -70,12 +82,12 @@ func Chart(rows []Row, title string) (*plot.Plot, error) {
 				return nil, err
 			}
 			l.Color = plotutil.Color(si)
-			l.Dashes = plotutil.Dashes(pi)
+			l.Dashes = plotutil.Dashes(series)
 			l.Width = vg.Points(1.5)
 			pts.Color = l.Color
-			pts.Shape = plotutil.Shape(pi)
+			pts.Shape = plotutil.Shape(int(m))
 			p.Add(l, pts)
-			p.Legend.Add(fmt.Sprintf("%s, GOMAXPROCS %d", s, np), l, pts)
+			p.Legend.Add(fmt.Sprintf("%s %s, GOMAXPROCS %d", s, m, np), l, pts)
 		}
 	}
 	if len(sizes) > 0 {
@@ -110,4 +122,20 @@ func SaveChart(rows []Row, title, file string) error {
 		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 		return err
 	})
+}
+
+type procsMode struct {
+	procs int
+	mode  boids.Mode
+}
+
+// seriesOf lists the (GOMAXPROCS, regime) pairs, one dash pattern each.
+func seriesOf(procs []int, modes []boids.Mode) []procsMode {
+	var out []procsMode
+	for _, m := range modes {
+		for _, np := range procs {
+			out = append(out, procsMode{np, m})
+		}
+	}
+	return out
 }

@@ -14,16 +14,17 @@ import (
 	"github.com/boids-project/boids/boids"
 )
 
-// Combo is one row to measure: a design or baseline, a flock size and a
-// GOMAXPROCS.
+// Combo is one row to measure: a design or baseline, a flock size, a
+// GOMAXPROCS and a regime (baselines only tick).
 type Combo struct {
 	Strategy string
 	Boids    int
 	Procs    int
+	Mode     boids.Mode
 }
 
 func (c Combo) String() string {
-	return fmt.Sprintf("%s, %d boids, GOMAXPROCS %d", c.Strategy, c.Boids, c.Procs)
+	return fmt.Sprintf("%s %s, %d boids, GOMAXPROCS %d", c.Strategy, c.Mode, c.Boids, c.Procs)
 }
 
 // Row is what one combination measured. Durations are per tick unless
@@ -41,18 +42,39 @@ type Row struct {
 	Allocs     float64       // heap allocations per tick
 	MemPerBoid float64       // bytes of heap and goroutine stacks per boid
 	Counters   boids.Counters
+	// CPUPerUpdate is the process's CPU time (user and system), in ns, per
+	// boid update: the cost, where ns/boid-tick is the wall time and, in a
+	// paced free row, the pacing.
+	CPUPerUpdate float64
+	// Free rows only (NaN in ticked ones): boid updates in the timed
+	// window, Jain's fairness index of the boids' rates, the 99th
+	// percentile and maximum over boids of each one's longest wait between
+	// two updates, and the 99th percentile age of the frames queries read
+	// (lockfree).
+	Updates              uint64
+	Jain, GapP99, GapMax float64
+	StalenessP99         float64
 	// Speedup is the tick rate over the same design's at the smallest
 	// GOMAXPROCS measured, and Parallel the share of the work Amdahl's law
 	// says runs in parallel; both NaN where there is nothing to compare.
 	Speedup, Parallel float64
 }
 
-// TicksPerSec is the measured tick rate.
-func (r Row) TicksPerSec() float64 { return float64(r.Ticks) / r.Elapsed.Seconds() }
+// ticks is the timed ticks, or in a free row as many updates per boid.
+func (r Row) ticks() float64 {
+	if r.Mode == boids.Free {
+		return float64(r.Updates) / float64(r.Boids)
+	}
+	return float64(r.Ticks)
+}
+
+// TicksPerSec is the measured tick rate; in a free row, each boid's mean
+// update rate.
+func (r Row) TicksPerSec() float64 { return r.ticks() / r.Elapsed.Seconds() }
 
 // NsPerBoidTick is the wall time of one boid's update, spread over the flock.
 func (r Row) NsPerBoidTick() float64 {
-	return float64(r.Elapsed.Nanoseconds()) / float64(r.Ticks) / float64(r.Boids)
+	return float64(r.Elapsed.Nanoseconds()) / r.ticks() / float64(r.Boids)
 }
 
 // UpdatesPerSec is boid updates per second of wall time.
@@ -77,6 +99,9 @@ type Run struct {
 	// GoroutineBytes is what one goroutine's descriptor costs (see
 	// WarmGoroutines); Measure adds it for each goroutine a flock runs.
 	GoroutineBytes float64
+	// Rate is the free rows' target, in updates per boid per second; they
+	// run as long as Warmup and Ticks ticks would take at that rate.
+	Rate float64
 	// Progress, if set, is called every few ticks with the ticks done.
 	Progress func(c Combo, done, total int)
 }
@@ -100,9 +125,36 @@ var metricNames = []string{
 	"/gc/heap/allocs:objects",
 }
 
+// reading is the runtime's cumulative figures at one moment.
+type reading struct {
+	wait   float64 // seconds goroutines waited on locks
+	allocs uint64
+	cpu    float64 // seconds of CPU the process used (NaN where unknown)
+}
+
+func readRuntime(samples []metrics.Sample) reading {
+	metrics.Read(samples)
+	return reading{
+		wait:   samples[0].Value.Float64(),
+		allocs: samples[1].Value.Uint64(),
+		cpu:    processCPU(),
+	}
+}
+
+func newSamples() []metrics.Sample {
+	samples := make([]metrics.Sample, len(metricNames))
+	for i, n := range metricNames {
+		samples[i].Name = n
+	}
+	return samples
+}
+
 // Measure runs combination c under GOMAXPROCS c.Procs: a warm-up, then
 // r.Ticks timed ticks. A cancelled ctx abandons the row.
 func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
+	if c.Mode == boids.Free {
+		return r.measureFree(ctx, c)
+	}
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.Procs))
 	mem0 := liveBytes()
 	resetStackStart(goroutines(c))
@@ -118,13 +170,9 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 		}
 	}
 	durs := make([]time.Duration, r.Ticks)
-	samples := make([]metrics.Sample, len(metricNames))
-	for i, n := range metricNames {
-		samples[i].Name = n
-	}
+	samples := newSamples()
 	c0 := countersOf(f)
-	metrics.Read(samples)
-	wait0, allocs0 := samples[0].Value.Float64(), samples[1].Value.Uint64()
+	rt0 := readRuntime(samples)
 	start := time.Now()
 	for i := range r.Ticks {
 		t := time.Now()
@@ -134,8 +182,7 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 		durs[i] = time.Since(t)
 	}
 	elapsed := time.Since(start)
-	metrics.Read(samples)
-	wait1, allocs1 := samples[0].Value.Float64(), samples[1].Value.Uint64()
+	rt1 := readRuntime(samples)
 	c1 := countersOf(f)
 	mem1 := liveBytes()
 	runtime.KeepAlive(f)
@@ -144,19 +191,23 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 	d.Sub(c0)
 	n := float64(r.Ticks)
 	row := Row{
-		Combo:      c,
-		Ticks:      r.Ticks,
-		Elapsed:    elapsed,
-		TickP50:    Percentile(durs, 50),
-		TickP99:    Percentile(durs, 99),
-		LockWait:   time.Duration((wait1 - wait0) / n * 1e9),
-		Contended:  share(d.Contended, d.Reads+d.Writes),
-		CASRetries: float64(d.CASRetries) / n,
-		Allocs:     float64(allocs1-allocs0) / n,
-		MemPerBoid: (float64(int64(mem1)-int64(mem0)) + float64(goroutines(c))*r.GoroutineBytes) / float64(c.Boids),
-		Counters:   d,
-		Speedup:    nan,
-		Parallel:   nan,
+		Combo:        c,
+		Ticks:        r.Ticks,
+		Elapsed:      elapsed,
+		TickP50:      Percentile(durs, 50),
+		TickP99:      Percentile(durs, 99),
+		LockWait:     time.Duration((rt1.wait - rt0.wait) / n * 1e9),
+		Contended:    share(d.Contended, d.Reads+d.Writes),
+		CASRetries:   float64(d.CASRetries) / n,
+		Allocs:       float64(rt1.allocs-rt0.allocs) / n,
+		CPUPerUpdate: (rt1.cpu - rt0.cpu) * 1e9 / (n * float64(c.Boids)),
+		MemPerBoid:   (float64(int64(mem1)-int64(mem0)) + float64(goroutines(c))*r.GoroutineBytes) / float64(c.Boids),
+		Counters:     d,
+		Speedup:      nan,
+		Parallel:     nan,
+		Updates:      uint64(r.Ticks) * uint64(c.Boids),
+		Jain:         nan, GapP99: nan, GapMax: nan,
+		StalenessP99: nan,
 	}
 	if d.RTTSamples > 0 {
 		row.RTTMean = d.RoundTrip / time.Duration(d.RTTSamples)

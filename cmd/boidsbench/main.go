@@ -46,6 +46,7 @@ type options struct {
 	strategies []string
 	sizes      []int
 	procs      []int
+	modes      []boids.Mode
 	run        Run
 	csv, json  string
 	png        string
@@ -78,6 +79,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	sizes := fs.String("boids", "1000,5000,10000", "flock sizes, comma-separated (world area grows with the flock: boids.BenchParams)")
 	strategies := fs.String("strategies", "all", "designs and baselines, comma-separated: "+strings.Join(strategyNames(), ", ")+", or all")
 	procs := fs.String("procs", fmt.Sprintf("1,%d", runtime.NumCPU()), "GOMAXPROCS values, comma-separated")
+	modes := fs.String("modes", "ticked,free", "regimes, comma-separated: ticked (lock-step), free (every boid on its own, paced at -rate)")
+	rate := 60
+	fs.Int(&rate, 1, boids.MaxTPS, "rate", fmt.Sprintf("free rows: target updates per boid per second, `N` in 1..%d; they run as long as -warmup and -ticks ticks at that rate", boids.MaxTPS))
 	fs.Int(&o.run.Ticks, 1, maxTicks, "ticks", fmt.Sprintf("timed ticks per combination, `N` in 1..%d", maxTicks))
 	fs.Int(&o.run.Warmup, 0, maxTicks, "warmup", fmt.Sprintf("untimed ticks before timing, `N` in 0..%d", maxTicks))
 	fs.Uint64(&o.run.Seed, "seed", "seed `N` of the starting flock")
@@ -101,6 +105,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.procs, err = parseCounts("procs", *procs, 1, 1024); err != nil {
 		return o, err
 	}
+	if o.modes, err = parseModes(*modes); err != nil {
+		return o, err
+	}
+	o.run.Rate = float64(rate)
 	return o, cli.CheckOutputs([]cli.Output{{Flag: "csv", Path: o.csv}, {Flag: "json", Path: o.json}, {Flag: "png", Path: o.png}})
 }
 
@@ -113,7 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "boidsbench:", err)
 		return exitUsage
 	}
-	combos := Combos(o.strategies, o.sizes, o.procs)
+	combos := Combos(o.strategies, o.sizes, o.procs, o.modes)
 	o.run.GoroutineBytes = WarmGoroutines(slices.Max(o.sizes) + slices.Max(o.procs))
 	var rows []Row
 	if !o.quiet {
@@ -162,7 +170,7 @@ func output(o options, rows []Row, stdout io.Writer) error {
 		meta := map[string]any{
 			"date": time.Now().UTC().Format(time.RFC3339), "go": runtime.Version(),
 			"cpu": cpuModel(), "num_cpu": runtime.NumCPU(),
-			"ticks": o.run.Ticks, "warmup": o.run.Warmup, "seed": o.run.Seed,
+			"ticks": o.run.Ticks, "warmup": o.run.Warmup, "seed": o.run.Seed, "rate": o.run.Rate,
 			"world": fmt.Sprintf("boids.BenchParams(n): %d px² per boid", boids.BenchArea),
 		}
 		if err := writeFile(o.json, func(w io.Writer) error { return WriteJSON(w, meta, rows) }); err != nil {
@@ -184,9 +192,12 @@ func header(o options) []string {
 			runtime.Version(), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU()),
 		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid, about 30 candidates per neighbour query; seed %d; %d warm-up then %d timed ticks per row",
 			boids.BenchArea, o.run.Seed, o.run.Warmup, o.run.Ticks),
+		"ns/boid-tick: wall time per boid update; cpu ns/update: the process's CPU time (user + system, getrusage) per update",
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",
 		"lock wait: runtime/metrics /sync/mutex/wait/total:seconds per tick, summed over waiting goroutines (sampled; runtime-internal locks too); contended, CAS retries: the design's counters",
+		fmt.Sprintf("free rows: each boid loops on its own, paced at %g updates/s, for as long as the ticks would take at that rate; ticks/s is each boid's mean update rate, per-tick figures are per as many updates as boids", o.run.Rate),
+		"Jain: Jain's fairness index of the boids' update rates (1 = equal); gap: each boid's longest wait between two updates, p99 and max over boids; age p99: 99th percentile age of the frame a query read (lockfree)",
 		"rtt mean: mean of the channel round trips the design times (one query in 16; their distribution, Counters.RTTHist, is in the game's overlay); mem/boid: growth of heap + goroutine stacks after GC, plus goroutine descriptors, over boids",
 	}
 }

@@ -79,6 +79,8 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		{"-strategies", "foo"},
 		{"-procs", "0"},
 		{"-ticks", "0"},
+		{"-modes", "lockstep"},
+		{"-rate", "0"},
 		{"extra"},
 		{"-ticks", "abc"},
 		{"-ticks", "1e9"},
@@ -128,7 +130,7 @@ func TestPercentile(t *testing.T) {
 // row makes a measured row running at tps ticks per second.
 func row(s string, n, procs int, tps float64) Row {
 	return Row{
-		Combo: Combo{s, n, procs}, Ticks: 100,
+		Combo: Combo{s, n, procs, boids.Ticked}, Ticks: 100,
 		Elapsed:   time.Duration(100 / tps * float64(time.Second)),
 		TickP50:   time.Duration(1 / tps * float64(time.Second)),
 		TickP99:   time.Duration(2 / tps * float64(time.Second)),
@@ -166,19 +168,19 @@ func TestTable(t *testing.T) {
 	require.Len(t, lines, 2+1+5)
 	assert.Equal(t, "# first", lines[0])
 	head := strings.Fields(lines[2])
-	assert.Equal(t, []string{"strategy", "boids", "procs", "ticks/s", "p50", "p99", "ns/boid-tick", "x", "seq", "x", "workers"}, head[:11])
+	assert.Equal(t, []string{"strategy", "mode", "boids", "procs", "ticks/s", "p50", "p99", "ns/boid-tick", "cpu", "ns/update", "x", "seq", "x", "workers"}, head[:14])
 	for _, l := range lines[3:] {
 		assert.Equal(t, utf8.RuneCountInString(lines[2]), utf8.RuneCountInString(l), "aligned: %q", l)
 	}
 	mutex2 := strings.Fields(lines[4])
-	assert.Equal(t, []string{"mutex", "1000", "2", "150.0", "6.67ms", "13.33ms", "6667", "2.67x", "5.33x", "150.0k"}, mutex2[:10])
+	assert.Equal(t, []string{"mutex", "ticked", "1000", "2", "150.0", "6.67ms", "13.33ms", "6667", "0", "2.67x", "5.33x", "150.0k"}, mutex2[:12])
 	assert.Contains(t, lines[4], "25.0%")
 	assert.Contains(t, lines[4], "1.5µs")
 	assert.Contains(t, lines[4], "2.93KiB")
 	assert.Contains(t, lines[4], "1.50x")
 	assert.Contains(t, lines[4], "0.67")
 	mutex1 := strings.Fields(lines[3])
-	assert.Equal(t, "-", mutex1[8], "no workers row at GOMAXPROCS 1")
+	assert.Equal(t, "-", mutex1[10], "no workers row at GOMAXPROCS 1")
 }
 
 func TestCSV(t *testing.T) {
@@ -228,7 +230,7 @@ func TestJSON(t *testing.T) {
 func TestMeasure(t *testing.T) {
 	r := Run{Ticks: 5, Warmup: 2, Seed: 1}
 	for _, s := range append(boids.DesignNames(), boids.BaselineNames()...) {
-		row, err := r.Measure(context.Background(), Combo{s, 200, 2})
+		row, err := r.Measure(context.Background(), Combo{s, 200, 2, boids.Ticked})
 		require.NoError(t, err, s)
 		assert.Equal(t, 5, row.Ticks, s)
 		assert.Greater(t, row.TicksPerSec(), 0.0, s)
@@ -238,7 +240,7 @@ func TestMeasure(t *testing.T) {
 		// boid for workers. Large flocks measure kilobytes; here only sanity.
 		assert.Greater(t, row.MemPerBoid, -256.0, s)
 	}
-	row, err := r.Measure(context.Background(), Combo{"mutex", 200, 1})
+	row, err := r.Measure(context.Background(), Combo{"mutex", 200, 1, boids.Ticked})
 	require.NoError(t, err)
 	assert.Equal(t, uint64(5*200), row.Counters.Reads, "one query per boid per timed tick")
 	// On one P a boid waits only when the scheduler preempts the lock's
@@ -255,7 +257,7 @@ func TestMeasureStopsOnCancel(t *testing.T) {
 		seen++
 		cancel()
 	}}
-	_, err := r.Measure(ctx, Combo{"mutex", 100, 1})
+	_, err := r.Measure(ctx, Combo{"mutex", 100, 1, boids.Ticked})
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 1, seen)
 }
@@ -268,8 +270,10 @@ func TestRunWritesEveryOutput(t *testing.T) {
 		"-ticks", "3", "-warmup", "1", "-q", "-csv", csvF, "-json", jsonF, "-png", pngF}, &out, &errb)
 	require.Equal(t, 0, code, errb.String())
 	assert.Empty(t, errb.String(), "-q is silent")
-	rows := len(strategyNames()) * 2 * 2
-	assert.Equal(t, 6+1+rows, strings.Count(out.String(), "\n"))
+	// Designs in both regimes, baselines ticked only.
+	rows := (2*len(boids.DesignNames()) + len(boids.BaselineNames())) * 2 * 2
+	assert.Equal(t, 9+1+rows, strings.Count(out.String(), "\n"))
+	assert.Contains(t, out.String(), " free ")
 	for _, f := range []string{csvF, jsonF} {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)

@@ -61,18 +61,39 @@ func parseStrategies(s string) ([]string, error) {
 	return out, nil
 }
 
-// Combos lists every combination, grouped by design, then size, then
-// GOMAXPROCS, the order the table shows them in.
-func Combos(strategies []string, sizes, procs []int) []Combo {
+// Combos lists every combination, grouped by design, then regime, then
+// size, then GOMAXPROCS, the order the table shows them in. Baselines have
+// no goroutine per boid to run free, so they only tick.
+func Combos(strategies []string, sizes, procs []int, modes []boids.Mode) []Combo {
 	var out []Combo
 	for _, s := range strategies {
-		for _, n := range sizes {
-			for _, p := range procs {
-				out = append(out, Combo{s, n, p})
+		for _, m := range modes {
+			if m == boids.Free && slices.Contains(boids.BaselineNames(), s) {
+				continue
+			}
+			for _, n := range sizes {
+				for _, p := range procs {
+					out = append(out, Combo{s, n, p, m})
+				}
 			}
 		}
 	}
 	return out
+}
+
+// parseModes reads the -modes list.
+func parseModes(s string) ([]boids.Mode, error) {
+	var out []boids.Mode
+	for _, f := range strings.Split(s, ",") {
+		m, err := boids.ParseMode(strings.TrimSpace(f))
+		if err != nil {
+			return nil, fmt.Errorf("-modes: %v", err)
+		}
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // Amdahl fills each row's speed-up over the same design and size at the
@@ -86,7 +107,7 @@ func Amdahl(rows []Row) {
 		var base *Row
 		for j := range rows {
 			o := &rows[j]
-			if o.Strategy == r.Strategy && o.Boids == r.Boids && (base == nil || o.Procs < base.Procs) {
+			if o.Strategy == r.Strategy && o.Mode == r.Mode && o.Boids == r.Boids && (base == nil || o.Procs < base.Procs) {
 				base = o
 			}
 		}
@@ -126,15 +147,21 @@ func fields(rows []Row, i int) []field {
 	if r.RTTMean > 0 {
 		rtt = float64(r.RTTMean)
 	}
+	p50, p99 := float64(r.TickP50), float64(r.TickP99)
+	if r.Mode == boids.Free {
+		p50, p99 = nan, nan // no ticks
+	}
 	return []field{
 		{"strategy", "strategy", r.Strategy, nil},
+		{"mode", "mode", r.Mode.String(), nil},
 		{"boids", "boids", r.Boids, nil},
 		{"gomaxprocs", "procs", r.Procs, nil},
 		{"ticks", "", r.Ticks, nil},
 		{"ticks_per_s", "ticks/s", r.TicksPerSec(), fixed(1)},
-		{"tick_p50_ns", "p50", float64(r.TickP50), dur},
-		{"tick_p99_ns", "p99", float64(r.TickP99), dur},
+		{"tick_p50_ns", "p50", p50, dur},
+		{"tick_p99_ns", "p99", p99, dur},
 		{"ns_per_boid_tick", "ns/boid-tick", r.NsPerBoidTick(), fixed(0)},
+		{"cpu_ns_per_update", "cpu ns/update", r.CPUPerUpdate, fixed(0)},
 		{"x_sequential", "x seq", ratio(rows, i, boids.Sequential), times},
 		{"x_workers", "x workers", ratio(rows, i, boids.Workers), times},
 		{"boid_updates_per_s", "updates/s", r.UpdatesPerSec(), si},
@@ -144,6 +171,10 @@ func fields(rows []Row, i int) []field {
 		{"cas_retries_per_tick", "CAS retries/tick", r.CASRetries, fixed(1)},
 		{"allocs_per_tick", "allocs/tick", r.Allocs, fixed(2)},
 		{"mem_bytes_per_boid", "mem/boid", r.MemPerBoid, fmtBytes},
+		{"jain", "Jain", r.Jain, fixed(3)},
+		{"gap_p99_ns", "gap p99", r.GapP99, dur},
+		{"gap_max_ns", "gap max", r.GapMax, dur},
+		{"staleness_p99_ns", "age p99", r.StalenessP99, dur},
 		{"speedup", "speed-up", r.Speedup, times},
 		{"parallel_fraction", "parallel p", r.Parallel, fixed(2)},
 	}

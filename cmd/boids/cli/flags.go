@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -50,6 +51,10 @@ func Parse(name string, args []string, stderr io.Writer, def Options) (Options, 
 			fs.File(out.path, out.flag, out.usage)
 		}
 	}
+
+	// The free-running regime.
+	fs.Var(modeValue{&o.Mode}, "mode", "regime `ticked|free`: lock-step ticks, or every boid on its own at -tps updates/s (F switches)")
+	fs.Var(colourValue{&o.Colour}, "colour", "what the boids' colour shows: `"+strings.Join(Colours, "|")+"` (C cycles)")
 
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -148,5 +153,41 @@ func (v shotValue) Set(s string) error {
 		return fmt.Errorf("folder %s does not exist", bound(filepath.Dir(s)))
 	}
 	*v.p = s
+	return nil
+}
+
+type modeValue struct{ p *boids.Mode }
+
+func (v modeValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return v.p.String()
+}
+
+func (v modeValue) Set(s string) error {
+	m, err := boids.ParseMode(s)
+	if err != nil {
+		return errors.New("allowed ticked, free")
+	}
+	*v.p = m
+	return nil
+}
+
+type colourValue struct{ p *string }
+
+func (v colourValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
+
+func (v colourValue) Set(s string) error {
+	i := slices.Index(Colours, strings.ToLower(s))
+	if i < 0 {
+		return fmt.Errorf("allowed %s", strings.Join(Colours, ", "))
+	}
+	*v.p = Colours[i]
 	return nil
 }

@@ -60,6 +60,8 @@ func TestParse(t *testing.T) {
 		{"cycle", []string{"-cycle", "20"}, with(func(o *Options) { o.Cycle = 20 * time.Second })},
 		{"panel", []string{"-panel"}, with(func(o *Options) { o.Panel = true })},
 		{"metrics csv", []string{"-metrics-csv", csv}, with(func(o *Options) { o.MetricsCSV = csv })},
+		{"mode", []string{"-mode", "Free"}, with(func(o *Options) { o.Mode = boids.Free })},
+		{"colour", []string{"-colour", "rate"}, with(func(o *Options) { o.Colour = "rate" })},
 		{"profiles", []string{"-cpuprofile", csv + ".cpu", "-trace", csv + ".trace", "-mutexprofile", csv + ".mutex",
 			"-blockprofile", csv + ".block"}, with(func(o *Options) {
 			o.Profiles = Profiles{CPU: csv + ".cpu", Trace: csv + ".trace", Mutex: csv + ".mutex", Block: csv + ".block"}
@@ -104,6 +106,8 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"-blockprofile", "no/such/b.prof"}, "-blockprofile: folder no/such does not exist"},
 		{[]string{"-overlay=maybe"}, "-overlay"},
 		{[]string{"-cycle", "-1"}, "-cycle: allowed a whole number 0..3600"},
+		{[]string{"-mode", "lockstep"}, "-mode: allowed ticked, free"},
+		{[]string{"-colour", "red"}, "-colour: allowed heading, rate"},
 		{[]string{"-speed", "3"}, "flag provided but not defined: -speed (see -h for the flags)"},
 		{[]string{"1000"}, `unexpected argument "1000"`},
 		{[]string{"-boids", "+5"}, `invalid value "+5" for flag -boids: allowed a whole number 1..100000`},

@@ -39,9 +39,17 @@ type Options struct {
 	MetricsCSV string
 	// Profiles are the profiling files to write.
 	Profiles Profiles
+	// Mode is the regime the boids start in (F switches it).
+	Mode boids.Mode
+	// Colour is what the boids' colour shows at start (C cycles it).
+	Colour string
 	// Log receives every message line; nil discards them.
 	Log io.Writer
 }
+
+// Colours are what the boids' colour can show, in the order C cycles them:
+// each boid's heading, or its update rate against the median (free regime).
+var Colours = []string{"heading", "rate"}
 
 // Defaults are the command's defaults, seed aside.
 func Defaults() Options {
@@ -53,6 +61,7 @@ func Defaults() Options {
 		Height:   720,
 		Edges:    boids.Wrap,
 		Overlay:  true,
+		Colour:   Colours[0],
 	}
 }
 
@@ -66,6 +75,7 @@ func (o Options) Config(log func(string)) boids.Config {
 		Seed:     o.Seed,
 		TPS:      o.TPS,
 		Strategy: o.Strategy,
+		Mode:     o.Mode,
 		Log:      log,
 	}
 }

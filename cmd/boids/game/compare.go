@@ -7,11 +7,12 @@ import (
 )
 
 // comparison keeps the latest steady-state figures of each design run in
-// this session at one boid count and GOMAXPROCS, so that switching designs
-// and watching compares like with like. Another count or GOMAXPROCS starts
-// it afresh, and it says why.
+// this session at one boid count, GOMAXPROCS and regime, so that switching
+// designs and watching compares like with like. Another count, GOMAXPROCS
+// or regime starts it afresh, and it says why.
 type comparison struct {
 	boids, procs int
+	mode         boids.Mode
 	designs      []boids.Design // fixed once the sim has started
 	rows         []figures      // by index in designs
 	have         []bool
@@ -21,7 +22,7 @@ type comparison struct {
 // add records f if it is a steady window; it empties the table first when
 // f ran at another count or GOMAXPROCS.
 func (c *comparison) add(f *figures) {
-	if !f.steady || f.paused || f.ticks == 0 {
+	if !f.steady || f.paused || (f.ticks == 0 && f.free.mode != boids.Free) {
 		return
 	}
 	i := designIndex(c.designs, f.strategy)
@@ -32,20 +33,23 @@ func (c *comparison) add(f *figures) {
 		c.rows = make([]figures, len(c.designs))
 		c.have = make([]bool, len(c.designs))
 	}
-	if f.boids != c.boids || f.procs != c.procs {
+	if f.boids != c.boids || f.procs != c.procs || f.free.mode != c.mode {
 		if c.boids != 0 {
-			c.reset = resetReason(c.boids, c.procs, f.boids, f.procs)
+			c.reset = resetReason(c, f)
 		}
 		clear(c.have)
-		c.boids, c.procs = f.boids, f.procs
+		c.boids, c.procs, c.mode = f.boids, f.procs, f.free.mode
 	}
 	c.rows[i] = *f
 	c.have[i] = true
 }
 
-func resetReason(oldBoids, oldProcs, boids, procs int) string {
-	if oldBoids != boids {
-		return fmt.Sprintf("reset: boids %d -> %d", oldBoids, boids)
+func resetReason(c *comparison, f *figures) string {
+	switch {
+	case c.boids != f.boids:
+		return fmt.Sprintf("reset: boids %d -> %d", c.boids, f.boids)
+	case c.procs != f.procs:
+		return fmt.Sprintf("reset: GOMAXPROCS %d -> %d", c.procs, f.procs)
 	}
-	return fmt.Sprintf("reset: GOMAXPROCS %d -> %d", oldProcs, procs)
+	return fmt.Sprintf("reset: mode %s -> %s", c.mode, f.free.mode)
 }

@@ -58,6 +58,19 @@ var csvColumns = []csvColumn{
 		return f.rt.GCPause.Seconds() * 1e3 / max(f.window.Seconds(), 1e-9)
 	})},
 	{"sched_p99_us", micros(func(f *figures) time.Duration { return f.rt.SchedP99 })},
+	{"mode", func(b []byte, f *figures, _ time.Time) []byte { return append(b, f.free.mode.String()...) }},
+	{"boid_rate_min", num(1, func(f *figures) float64 { return f.free.fair.Min })},
+	{"boid_rate_p1", num(1, func(f *figures) float64 { return f.free.fair.P1 })},
+	{"boid_rate_p50", num(1, func(f *figures) float64 { return f.free.fair.P50 })},
+	{"boid_rate_p99", num(1, func(f *figures) float64 { return f.free.fair.P99 })},
+	{"boid_rate_max", num(1, func(f *figures) float64 { return f.free.fair.Max })},
+	{"jain", num(4, func(f *figures) float64 { return f.free.fair.Jain })},
+	{"gap_p99_ms", num(2, func(f *figures) float64 { return f.free.fair.GapP99.Seconds() * 1e3 })},
+	{"gap_max_ms", num(2, func(f *figures) float64 { return f.free.fair.GapMax.Seconds() * 1e3 })},
+	{"read_p50_us", micros(func(f *figures) time.Duration { return f.free.readCost.P50 })},
+	{"read_p99_us", micros(func(f *figures) time.Duration { return f.free.readCost.P99 })},
+	{"staleness_p50_us", micros(func(f *figures) time.Duration { return f.free.staleness.P50 })},
+	{"staleness_p99_us", micros(func(f *figures) time.Duration { return f.free.staleness.P99 })},
 }
 
 func fixed(b []byte, v float64, prec int) []byte { return strconv.AppendFloat(b, v, 'f', prec, 64) }

@@ -71,6 +71,7 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 		hud: hud{
 			showOverlay: opts.Overlay,
 			showPanel:   opts.Panel,
+			colour:      colourOf(opts.Colour),
 			status:      status,
 			overlay:     newOverlay(status.face.Source),
 			panel:       newPanel(),
@@ -143,7 +144,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.lastDraw, g.updateCPU = t0, 0
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	v := fit(float32(g.opts.Width), float32(g.opts.Height), sw, sh)
-	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale))
+	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale), g.tintFor(g.snap))
 	a := g.overlayAtlas()
 	g.drawShapes(screen, a, v)
 	statusH := g.status.draw(screen, g.status.format(ebiten.ActualFPS(), g.snap), g.scale)

@@ -190,7 +190,7 @@ func TestTrianglesPointAlongHeading(t *testing.T) {
 	for i, h := range headings {
 		bs[i] = boids.Boid{Pos: boids.Vec{X: 100, Y: 100}, Vel: h}
 	}
-	r.fill(bs, v, 1)
+	r.fill(bs, v, 1, tint{})
 	require.Len(t, r.vertices, 3*len(bs))
 	colours := map[rgb]bool{}
 	for i, b := range bs {
@@ -209,8 +209,8 @@ func TestFillAllocatesNothingOnceGrown(t *testing.T) {
 	r := newFlockRenderer()
 	v := fit(1280, 720, 1280, 720)
 	big := boids.RandomBoids(boids.DefaultParams(1280, 720), 20000, rand.New(rand.NewPCG(1, 2)))
-	r.fill(big, v, 1)
-	allocs := testing.AllocsPerRun(10, func() { r.fill(big[:5000], v, 1); r.fill(big, v, 1) })
+	r.fill(big, v, 1, tint{})
+	allocs := testing.AllocsPerRun(10, func() { r.fill(big[:5000], v, 1, tint{}); r.fill(big, v, 1, tint{}) })
 	assert.Zero(t, allocs)
 }
 

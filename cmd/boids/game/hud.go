@@ -11,6 +11,7 @@ import (
 // overlay, the comparison table and the metrics file.
 type hud struct {
 	showOverlay, showPanel, showHelp, showGrid bool
+	colour                                     colourMode // what tints the boids
 
 	status  *statusLine
 	overlay *overlay

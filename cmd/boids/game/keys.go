@@ -25,6 +25,8 @@ const (
 	panelAction
 	helpAction
 	gridAction
+	modeAction
+	colourAction
 	shotAction
 	quitAction
 	attractAction
@@ -62,6 +64,8 @@ var keyTable = []binding{
 	{"P", "control panel on / off", panelAction, bind(ebiten.KeyP), func(g *Game) { g.showPanel = !g.showPanel }},
 	{"H / F1", "the help card (these keys) on / off", helpAction, bind(ebiten.KeyH, ebiten.KeyF1), func(g *Game) { g.showHelp = !g.showHelp }},
 	{"G", "grid's cells on / off", gridAction, bind(ebiten.KeyG), func(g *Game) { g.setGrid(!g.showGrid) }},
+	{"F", "ticked / free-running boids", modeAction, bind(ebiten.KeyF), (*Game).toggleMode},
+	{"C", "colour the boids by heading / by update rate", colourAction, bind(ebiten.KeyC), func(g *Game) { g.setColour(g.colour.next()) }},
 	{"F12", "save a screenshot, boids-YYYYMMDD-HHMMSS.png, in the current folder", shotAction, bind(ebiten.KeyF12), (*Game).screenshot},
 	{"Esc / Q", "quit", quitAction, bind(ebiten.KeyEscape, ebiten.KeyQ), nil},
 	{"left mouse", "attract the flock to the pointer (green ring: its reach)", attractAction, nil, nil},

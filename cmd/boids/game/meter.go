@@ -119,6 +119,7 @@ type figures struct {
 	publishes    float64
 	rebuild      time.Duration // per publication
 	rt           boids.RuntimeFigures
+	free         freeFigures
 }
 
 // perTick divides a per-second rate by the window's tick rate.
@@ -151,6 +152,7 @@ type runKey struct {
 	strategy string
 	boids    int
 	procs    int
+	mode     boids.Mode
 }
 
 func newMeter(snap *boids.Snapshot) *meter {
@@ -169,7 +171,7 @@ func newMeter(snap *boids.Snapshot) *meter {
 }
 
 func keyOf(snap *boids.Snapshot) runKey {
-	return runKey{snap.Strategy, len(snap.Boids), runtime.GOMAXPROCS(0)}
+	return runKey{snap.Strategy, len(snap.Boids), runtime.GOMAXPROCS(0), snap.Mode}
 }
 
 // observe closes a window when a second of simulation has been published
@@ -218,6 +220,7 @@ func (m *meter) closeWindow(snap *boids.Snapshot, frames *frameTimes, overlay ti
 	}
 	f.tps = float64(f.ticks) / secs
 	f.updates = f.tps * float64(f.boids)
+	m.observeFree(f, snap, d)
 	f.goroutines = f.rt.Goroutines
 	f.mutexRuntime = f.rt.MutexWait
 	if acq := d.Reads + d.Writes; acq > 0 {

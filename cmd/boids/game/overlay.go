@@ -73,9 +73,26 @@ func (o *overlay) format(f *figures, fq frameQuantiles, snap *boids.Snapshot, cm
 	p.add(dimColour).s("  cpu p50: update ").f(float64(fq.updateP50), 2).s(" ms  draw ").f(float64(fq.drawP50), 2).
 		s(" ms  overlay ").dur(o.cost)
 
-	p.heading("SIM").col(9).f(f.tps, 1).s("/").f(snap.TPS, 0).s(" ticks/s  ").i(int64(len(snap.Boids))).
+	p.heading("SIM").col(9).f(f.tps, 1).s("/").f(snap.TPS, 0).s(" ").s(rateUnit(f.free.mode)).s("  ").i(int64(len(snap.Boids))).
 		s(" boids  GOMAXPROCS ").i(int64(f.procs))
 	p.add(textColour).col(9).count(f.updates).s(" boid updates/s  ").i(int64(f.goroutines)).s(" goroutines")
+	if f.free.mode == boids.Free {
+		o.freeBlock(f)
+	} else {
+		o.tickPhases(f)
+	}
+	o.contention(f, snap)
+
+	p.heading("RUNTIME").col(9).s("heap ").mb(f.rt.HeapBytes).s("  GC pause ").dur(f.rt.GCPause).s("/s").
+		s(" (max ").dur(f.rt.GCPauseMax).s(")")
+	p.add(textColour).col(9).s("sched latency p99 ").dur(f.rt.SchedP99).s("  runtime lock wait ").secs(f.mutexRuntime).s("/s")
+
+	o.table(cmp)
+}
+
+// tickPhases is the ticked regime's breakdown of a tick.
+func (o *overlay) tickPhases(f *figures) {
+	p := &o.text
 	st := &f.stats
 	l := p.add(dimColour).col(9).s("tick phase")
 	l.right(30, func(l *line) { l.s("p50") }).right(40, func(l *line) { l.s("p99") })
@@ -85,14 +102,6 @@ func (o *overlay) format(f *figures, fq frameQuantiles, snap *boids.Snapshot, cm
 	o.phase("barrier", st.Barrier)
 	o.phase("publish", st.Publish)
 	o.phase("boid update", st.Update).col(42).s("one boid, waits incl.")
-
-	o.contention(f, snap)
-
-	p.heading("RUNTIME").col(9).s("heap ").mb(f.rt.HeapBytes).s("  GC pause ").dur(f.rt.GCPause).s("/s").
-		s(" (max ").dur(f.rt.GCPauseMax).s(")")
-	p.add(textColour).col(9).s("sched latency p99 ").dur(f.rt.SchedP99).s("  runtime lock wait ").secs(f.mutexRuntime).s("/s")
-
-	o.table(cmp)
 }
 
 func (o *overlay) phase(name string, q boids.Quantiles) *line {
@@ -108,7 +117,11 @@ func (o *overlay) contention(f *figures, snap *boids.Snapshot) {
 	case lockKind:
 		p.heading(snap.Strategy).col(9).s("lock wait ").secs(f.lockWait).s("/s = ").f(f.lockWait, 1).
 			s(" boids waiting on average")
-		p.add(textColour).col(9).s("per tick ").secs(f.perTick(f.lockWait)).s("  runtime's count ").secs(f.mutexRuntime).s("/s")
+		l := p.add(textColour).col(9)
+		if f.free.mode != boids.Free { // no ticks to divide by
+			l.s("per tick ").secs(f.perTick(f.lockWait)).s("  ")
+		}
+		l.s("runtime's count ").secs(f.mutexRuntime).s("/s")
 		p.add(textColour).col(9).s("contended ").pct(f.contended).s(" of ").count(f.reads + f.writes).s(" acquisitions/s")
 		p.add(textColour).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
 	case channelKind:
@@ -119,10 +132,13 @@ func (o *overlay) contention(f *figures, snap *boids.Snapshot) {
 		p.add(textColour).col(9).s("owner busy ").pct(f.ownerBusy).s("  (runtime lock wait ").secs(f.mutexRuntime).s("/s:")
 		p.add(dimColour).col(9).s("the runtime does not count channel waits)")
 	case lockFreeKind:
-		p.heading(snap.Strategy).col(9).s("CAS retries ").count(f.casRetries).s("/s  ").f(f.perTick(f.casRetries), 2).s("/tick")
+		l := p.heading(snap.Strategy).col(9).s("CAS retries ").count(f.casRetries).s("/s")
+		if f.free.mode != boids.Free {
+			l.s("  ").f(f.perTick(f.casRetries), 2).s("/tick")
+		}
 		p.add(textColour).col(9).s("frames published ").count(f.publishes).s("/s  rebuild ").dur(f.rebuild).s(" each")
-		p.add(textColour).col(9).s("frame age: boids read the last tick's frame, ").
-			dur(time.Duration(float64(time.Second) / max(f.tps, 1)))
+		p.add(textColour).col(9).s("frame age queries saw p50 ").dur(f.free.staleness.P50).
+			s("  p99 ").dur(f.free.staleness.P99)
 		p.add(textColour).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
 	default:
 		p.heading(snap.Strategy).col(9).s("reads ").count(f.reads).s("/s  writes ").count(f.writes).s("/s")
@@ -139,11 +155,16 @@ func (o *overlay) table(c *comparison) {
 		l.s("run each design (keys 1..").i(int64(len(c.designs))).s(") for 2 s")
 		return
 	}
-	l.i(int64(c.boids)).s(" boids, GOMAXPROCS ").i(int64(c.procs))
+	l.i(int64(c.boids)).s(" boids, GOMAXPROCS ").i(int64(c.procs)).s(", ").s(c.mode.String())
 	if c.reset != "" {
 		l.s("  (").s(c.reset).s(")")
 	}
-	p.add(dimColour).col(2).s("design").col(11).s("ticks/s").col(21).s("tick p99").col(32).s("frame p99").col(44).s("contention")
+	free := c.mode == boids.Free
+	if free {
+		p.add(dimColour).col(2).s("design").col(11).s("upd/boid").col(21).s("gap max").col(32).s("frame p99").col(44).s("Jain, contention")
+	} else {
+		p.add(dimColour).col(2).s("design").col(11).s("ticks/s").col(21).s("tick p99").col(32).s("frame p99").col(44).s("contention")
+	}
 	for i, d := range c.designs {
 		l := p.add(textColour).col(2).s(d.Name)
 		if i >= len(c.have) || !c.have[i] {
@@ -152,9 +173,16 @@ func (o *overlay) table(c *comparison) {
 		}
 		f := &c.rows[i]
 		l.right(17, func(l *line) { l.f(f.tps, 1) })
-		l.right(30, func(l *line) { l.dur(f.stats.Total.P99) })
+		if free {
+			l.right(30, func(l *line) { l.dur(f.free.fair.GapMax) })
+		} else {
+			l.right(30, func(l *line) { l.dur(f.stats.Total.P99) })
+		}
 		l.right(42, func(l *line) { l.f(float64(f.frames.p99), 1).s(" ms") })
 		l.col(44)
+		if free {
+			l.f(f.free.fair.Jain, 3).s(", ")
+		}
 		switch f.kind {
 		case lockKind:
 			l.s("wait ").secs(f.lockWait).s("/s, ").pct(f.contended).s(" contended")

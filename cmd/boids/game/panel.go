@@ -8,12 +8,13 @@ import (
 	"github.com/ebitengine/debugui"
 
 	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/cmd/boids/cli"
 )
 
 // Panel geometry in debugui's logical pixels.
 const (
 	panelW = 300
-	panelH = 470
+	panelH = 545
 )
 
 // panel is the control panel. Its fields mirror the game's record of the
@@ -30,6 +31,8 @@ type panel struct {
 	tps    numberField
 	edge   int
 	grid   bool
+	free   bool
+	colour int
 	// note is why the last entry in a field was refused, shown at the
 	// panel's foot until the next entry is accepted.
 	note string
@@ -68,6 +71,8 @@ func (p *panel) mirror(g *Game) {
 	p.procs = runtime.GOMAXPROCS(0)
 	p.edge = int(prm.Edges)
 	p.grid = g.showGrid
+	p.free = g.snap.Mode == boids.Free
+	p.colour = int(g.colour)
 	p.sep, p.ali, p.coh = float64(prm.Separation), float64(prm.Alignment), float64(prm.Cohesion)
 	p.radius, p.sepDist, p.maxSpeed = float64(prm.Radius), float64(prm.SepDist), float64(prm.MaxSpeed)
 }
@@ -117,6 +122,8 @@ func (p *panel) widgets(ctx *debugui.Context, g *Game) {
 	ctx.SetGridLayout([]int{-1, -1}, nil)
 	ctx.Checkbox(&p.grid, "Show grid (G)").On(func() { g.setGrid(p.grid) })
 	ctx.Button("Help (H)").On(func() { g.showHelp = !g.showHelp })
+	ctx.Checkbox(&p.free, "Free-running (F)").On(g.toggleMode)
+	ctx.Dropdown(&p.colour, cli.Colours).On(func() { g.setColour(colourMode(p.colour)) })
 	if p.note != "" {
 		ctx.SetGridLayout([]int{-1}, nil)
 		ctx.Text(p.note)

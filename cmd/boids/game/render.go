@@ -95,8 +95,8 @@ func newFlockRenderer() *flockRenderer {
 }
 
 // fill writes three vertices per boid, pointing along its heading and
-// coloured by it; size scales the triangle.
-func (r *flockRenderer) fill(bs []boids.Boid, v view, size float32) {
+// coloured as t says; size scales the triangle.
+func (r *flockRenderer) fill(bs []boids.Boid, v view, size float32, t tint) {
 	if n := 3 * len(bs); cap(r.vertices) < n {
 		r.vertices = make([]ebiten.Vertex, n)
 	}
@@ -108,7 +108,7 @@ func (r *flockRenderer) fill(bs []boids.Boid, v view, size float32) {
 		if l := b.Vel.Len(); l > 0 {
 			dx, dy = b.Vel.X/l, b.Vel.Y/l
 		}
-		c := hues[hueIndex(b.Vel)]
+		c := t.colour(i, b)
 		vs := r.vertices[3*i : 3*i+3 : 3*i+3]
 		nose, tail, w := noseLen*size, tailLen*size, halfW*size
 		vs[0] = vertex(x+dx*nose, y+dy*nose, c)
@@ -124,7 +124,7 @@ func vertex(x, y float32, c rgb) ebiten.Vertex {
 	}
 }
 
-func (r *flockRenderer) draw(screen *ebiten.Image, bs []boids.Boid, v view, size float32) {
+func (r *flockRenderer) draw(screen *ebiten.Image, bs []boids.Boid, v view, size float32, t tint) {
 	// Software GL (Xvfb, Mesa) pays for every full-screen pass, so a world
 	// that fills the screen is one fill, and letterbox bars only add the
 	// world's rectangle.
@@ -134,7 +134,7 @@ func (r *flockRenderer) draw(screen *ebiten.Image, bs []boids.Boid, v view, size
 		screen.Fill(backColor)
 		vector.DrawFilledRect(screen, v.offX, v.offY, v.worldW*v.scale, v.worldH*v.scale, worldColor, false)
 	}
-	r.fill(bs, v, size)
+	r.fill(bs, v, size, t)
 	for start := 0; start < len(r.vertices); start += 3 * maxPerBatch {
 		vs := r.vertices[start:min(start+3*maxPerBatch, len(r.vertices))]
 		screen.DrawTriangles(vs, r.indices[:len(vs)], r.white, &r.opts)

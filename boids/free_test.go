@@ -1,0 +1,238 @@
+package boids_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/boids-project/boids/boids"
+	"github.com/boids-project/boids/boids/boidstest"
+)
+
+// In a synctest bubble the pacer's clock is fake: a second of it gives every
+// boid exactly its 60 turns, so the free regime's bookkeeping can be checked
+// to the update without sleeping for real.
+func TestFreeRunsEveryBoidAtTheRate(t *testing.T) {
+	for _, d := range boids.Designs() {
+		t.Run(d.Name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				const n = 200
+				f := newFlock(t, n, d.New())
+				defer f.Stop()
+				f.RunFree(60)
+				assert.Equal(t, boids.Free, f.Mode())
+				time.Sleep(time.Second)
+				synctest.Wait()
+				fair, rates := f.TakeFairness()
+				assert.Len(t, rates, n)
+				assert.InDelta(t, 60, fair.P50, 1.5, "median rate")
+				assert.InDelta(t, 60*n, fair.Updates, 1.5*n, "updates per second")
+				assert.InDelta(t, 1, fair.Jain, 0.01, "every boid gets as many turns")
+				assert.LessOrEqual(t, fair.GapMax, 2*time.Second/60, "longest gap")
+				f.Halt()
+				assert.Equal(t, boids.Ticked, f.Mode())
+				require.NoError(t, boidstest.CheckMap(f.Strategy(), f.Params().Space, nil))
+				f.Tick()
+			})
+		})
+	}
+}
+
+// Every change a user can make while the boids run free hands the exact
+// state over: the boids are stopped, read, loaded and started again.
+func TestFreeChangesKeepState(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlock(t, 150, boids.NewMutex())
+		defer f.Stop()
+		rng := rand.New(rand.NewPCG(4, 4))
+		f.RunFree(60)
+		time.Sleep(100 * time.Millisecond)
+		for _, d := range boids.Designs() {
+			synctest.Wait()
+			before := haltedBoids(f)
+			f.SetStrategy(d.New())
+			assert.Equal(t, boids.Free, f.Mode(), "still free after switching to %s", d.Name)
+			f.Halt()
+			require.NoError(t, boidstest.CheckMap(f.Strategy(), f.Params().Space, before), "switch to %s", d.Name)
+			f.RunFree(60)
+			time.Sleep(100 * time.Millisecond)
+		}
+		require.NoError(t, f.Resize(300, rng))
+		assert.Equal(t, boids.Free, f.Mode())
+		time.Sleep(100 * time.Millisecond)
+		p := f.Params()
+		p.W, p.H = 300, 200
+		require.NoError(t, f.SetParams(p))
+		time.Sleep(100 * time.Millisecond)
+		require.NoError(t, f.Resize(20, rng))
+		time.Sleep(100 * time.Millisecond)
+		f.Halt()
+		bs := f.Boids(nil)
+		require.Len(t, bs, 20)
+		for i, b := range bs {
+			assert.True(t, b.Pos.X >= 0 && b.Pos.X < 300 && b.Pos.Y >= 0 && b.Pos.Y < 200, "boid %d at %v", i, b.Pos)
+		}
+		require.NoError(t, boidstest.CheckMap(f.Strategy(), p.Space, nil))
+	})
+}
+
+// haltedBoids reads the flock's exact state by halting it, and starts it
+// again at the same rate.
+func haltedBoids(f *boids.Flock) []boids.Boid {
+	f.Halt()
+	defer f.RunFree(60)
+	return f.Boids(nil)
+}
+
+// A boid that cannot get its turns shows: its rate falls and its gap
+// grows, and Jain's index drops.
+func TestFreeFairnessSeesAStarvedBoid(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &slowOne{Strategy: boids.NewMutex(), release: make(chan struct{})}
+		f := newFlock(t, 50, s)
+		defer f.Stop()
+		f.RunFree(50)
+		time.Sleep(time.Second)
+		synctest.Wait()
+		fair, rates := f.TakeFairness()
+		assert.Zero(t, rates[7], "boid 7 is stuck in its query")
+		assert.Zero(t, fair.Min)
+		assert.InDelta(t, 50, fair.P50, 1)
+		assert.GreaterOrEqual(t, fair.GapMax, 900*time.Millisecond, "the stuck boid's wait counts")
+		assert.Less(t, fair.Jain, 0.99)
+		close(s.release)
+	})
+}
+
+// slowOne holds boid 7 inside its first query until release.
+type slowOne struct {
+	boids.Strategy
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *slowOne) Neighbors(id int, buf []boids.Boid) (boids.Boid, []boids.Boid) {
+	if id == 7 {
+		s.once.Do(func() { <-s.release })
+	}
+	return s.Strategy.Neighbors(id, buf)
+}
+
+func TestParseMode(t *testing.T) {
+	for _, m := range boids.Modes {
+		got, err := boids.ParseMode(m.String())
+		require.NoError(t, err)
+		assert.Equal(t, m, got)
+	}
+	_, err := boids.ParseMode("lockstep")
+	assert.ErrorContains(t, err, "allowed ticked, free")
+}
+
+// BenchmarkPace measures what pacing costs, in CPU time per boid update
+// with no update work at all: slots (one timer per slot, a close wakes the
+// slot) against a sleep to each boid's own deadline (one timer per boid).
+// Both aim at 200,000 updates/s in total, which 2 cores sustain, so the
+// figure is the pacing's cost, not a backlog's.
+func BenchmarkPace(b *testing.B) {
+	const total = 200000
+	for _, n := range []int{1000, 10000} {
+		rate := float64(total / n)
+		b.Run(fmt.Sprintf("slots/boids=%d", n), func(b *testing.B) {
+			p := boids.BenchParams(n)
+			f, err := boids.NewFlock(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(1, 1))), nopStrategy{boids.NewMutex()})
+			require.NoError(b, err)
+			defer f.Stop()
+			f.RunFree(rate)
+			measurePace(b, f.Updates)
+		})
+		b.Run(fmt.Sprintf("sleep/boids=%d", n), func(b *testing.B) {
+			var updates atomic.Uint64
+			quit := make(chan struct{})
+			var wg sync.WaitGroup
+			period := time.Duration(float64(time.Second) / rate)
+			for i := range n {
+				wg.Go(func() {
+					next := time.Now().Add(period * time.Duration(i) / time.Duration(n))
+					for {
+						time.Sleep(time.Until(next))
+						select {
+						case <-quit:
+							return
+						default:
+						}
+						updates.Add(1)
+						next = next.Add(period)
+					}
+				})
+			}
+			measurePace(b, updates.Load)
+			close(quit)
+			wg.Wait()
+		})
+	}
+}
+
+// measurePace waits for b.N updates and reports the process's CPU time
+// and wall time per update.
+func measurePace(b *testing.B, updates func() uint64) {
+	time.Sleep(200 * time.Millisecond) // warm-up: every boid past its first turn
+	u0, cpu0, t0 := updates(), cpuTime(), time.Now()
+	b.ResetTimer()
+	for updates()-u0 < uint64(b.N) {
+		time.Sleep(time.Millisecond)
+	}
+	b.StopTimer()
+	du := float64(updates() - u0)
+	b.ReportMetric(float64(cpuTime()-cpu0)/du, "cpu-ns/update")
+	b.ReportMetric(du/time.Since(t0).Seconds(), "updates/s")
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// nopStrategy answers every query with no neighbours and ignores moves, so
+// that only the flock's own work is measured.
+type nopStrategy struct{ boids.Strategy }
+
+func (nopStrategy) Neighbors(id int, buf []boids.Boid) (boids.Boid, []boids.Boid) {
+	return boids.Boid{}, buf
+}
+func (nopStrategy) Move(int, boids.Boid) {}
+
+// Every built-in design works free: the free regime's conformance suite.
+func TestDesignsRunFree(t *testing.T) {
+	for _, d := range boids.Designs() {
+		t.Run(d.Name, func(t *testing.T) { boidstest.TestFreeRunning(t, d.New) })
+	}
+}
+
+// A rate out of range is clamped, not a crash: the pacer's interval would
+// be infinite or zero.
+func TestRunFreeClampsTheRate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFlock(t, 20, boids.NewMutex())
+		defer f.Stop()
+		for _, rate := range []float64{0, -5, math.NaN(), math.Inf(1), 1e9} {
+			f.RunFree(rate)
+			assert.Equal(t, boids.Free, f.Mode(), "rate %v", rate)
+		}
+		u := f.Updates()
+		time.Sleep(time.Second)
+		synctest.Wait()
+		assert.InDelta(t, 20*boids.MaxTPS, f.Updates()-u, 20*boids.MaxTPS/10, "clamped to MaxTPS")
+	})
+}
