@@ -194,10 +194,9 @@ func (b *barrier) wait() { <-b.empty }
 // A boid needs one only from its query to its rules, and only the boids
 // running or parked inside a query at that moment hold one (at most
 // wakeBatch), so the flock keeps a few buffers per core instead of one per
-// goroutine. A buffer grows
-// to the neighbours its boids have, never beyond MaxNeighbors (4 KiB; the
-// channel design's candidates, gatherMax, 16 KiB): a crowded world costs
-// at most that per boid of a batch.
+// goroutine. A buffer grows to the neighbours its boids have, never beyond
+// MaxNeighbors (4 KiB; the channel design's candidates, gatherMax, 16 KiB):
+// a crowded world costs at most that per boid of a batch.
 var neighbourBufs = sync.Pool{New: func() any {
 	b := make([]Boid, 0, 64)
 	return &b
