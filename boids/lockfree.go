@@ -156,7 +156,7 @@ func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	l.stats[id].reads++
 	s := int(f.slot[id])
 	self := f.cells[s]
-	q, buf := l.lay.Query(self.Pos, buf)
+	q := l.lay.Query(self.Pos, buf)
 	// A run of cells is a run in memory too: one slice each.
 	for _, r := range q.Runs[:q.N] {
 		lo, hi := int(f.start[r[0]]), int(f.start[r[1]+1])
