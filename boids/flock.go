@@ -22,7 +22,7 @@ const MaxBoids = 100000
 // the run queues short and cost the mutex design less CPU, but it cost the
 // lock-free design 40% more CPU per boid-tick than one goroutine sending
 // every wake-up (10,000 boids; 16 to 2,048 chains were all dearer), so the
-// coordinator wakes every boid itself.
+// coordinator wakes every boid itself, wakeBatch at a time.
 type Flock struct {
 	params Params
 	strat  Strategy
@@ -137,12 +137,12 @@ func (f *Flock) update(id int) {
 // wakeBatch is how many boids a tick wakes at once; the next batch is woken
 // when the last one is done. The scheduler has no priorities: with the
 // whole flock runnable, a goroutine that becomes runnable from outside (the
-// renderer returning from a graphics call) queues behind every boid of the
-// tick, and at 100,000 boids that was the whole tick. With batches no more
-// than wakeBatch boids are ahead of it, the run queues empty at every
-// batch's end, and no more than wakeBatch boids hold a neighbour buffer. At
-// 10,000 boids, three barriers per tick instead of one measured no dearer
-// (CPU time per boid-tick, lockfree and mutex, alternated runs).
+// renderer returning from a graphics call) can queue behind every boid of
+// the tick: in a crowded world, frames fell to the tick rate. With batches,
+// no more than wakeBatch boids are ahead of it, the run queues empty at
+// every batch's end, and no more than wakeBatch boids hold a neighbour
+// buffer. At 10,000 boids, three barriers per tick instead of one measured
+// no dearer (CPU time per boid-tick, lockfree and mutex, alternated runs).
 const wakeBatch = 4096
 
 // barrier is a tick's end: boids count down in shards (boid id in shard
