@@ -132,10 +132,31 @@ type Query struct {
 // Query starts a query around p that will append to buf, whose length now
 // is where the count of MaxNeighbors starts.
 func (l *Layout) Query(p Vec, buf []Boid) Query {
-	q := Query{p: p, r2: l.Space.Radius * l.Space.Radius, w: l.Space.W, h: l.Space.H,
-		hw: l.Space.W / 2, hh: l.Space.H / 2, limit: len(buf) + MaxNeighbors}
+	q := l.filter(p, buf)
 	l.block(p, &q.Block)
 	return q
+}
+
+// filter is a query around p with no cells listed, for candidates that
+// were gathered already; only its wrap arithmetic depends on p.
+func (l *Layout) filter(p Vec, buf []Boid) Query {
+	q := Query{p: p, r2: l.Space.Radius * l.Space.Radius, w: l.Space.W, h: l.Space.H,
+		hw: l.Space.W / 2, hh: l.Space.H / 2, limit: len(buf) + MaxNeighbors}
+	if l.Space.Edges == Wrap {
+		cx := min(max(int(p.X/l.CW), 0), l.Cols-1)
+		cy := min(max(int(p.Y/l.CH), 0), l.Rows-1)
+		q.Wrap = l.small || cx < l.kx || cx+l.kx >= l.Cols || cy < l.ky || cy+l.ky >= l.Rows
+	}
+	return q
+}
+
+// Filter appends to buf the boids of cand strictly within the view radius
+// of p, up to MaxNeighbors of them: the kernel for candidates gathered
+// elsewhere (the channel design's owner gathers, the asker filters). buf
+// may be cand[:0]: it then filters in place.
+func (l *Layout) Filter(p Vec, cand, buf []Boid) []Boid {
+	q := l.filter(p, buf)
+	return q.Append(cand, buf)
 }
 
 // room is how many boids buf can take before it must grow or the query is
@@ -152,11 +173,9 @@ func (l *Layout) block(p Vec, b *Block) {
 	wrap := l.Space.Edges == Wrap
 	b.N = 0
 	if l.small {
-		b.Wrap = wrap
 		l.smallBlock(cx, cy, b)
 		return
 	}
-	b.Wrap = wrap && (cx < l.kx || cx+l.kx >= l.Cols || cy < l.ky || cy+l.ky >= l.Rows)
 	// Rows and columns whose nearest point is beyond the radius are
 	// skipped. Positions round to their cells with float error, so the
 	// radius is widened by a 64th of a cell: a candidate too many is
@@ -553,18 +572,13 @@ func (g *Grid) Gather(id int, buf []Boid) (Boid, []Boid) {
 	self := g.run(oc)[s]
 	var b Block
 	g.lay.block(self.Pos, &b)
-	total := -1
-	for _, r := range b.Runs[:b.N] {
-		for c := r[0]; c <= r[1]; c++ {
-			total += int(g.cells[c].n)
-		}
-	}
-	if total > gatherMax {
-		return g.Near(id, buf)
-	}
+	n0 := len(buf)
 	for _, r := range b.Runs[:b.N] {
 		for c := int(r[0]); c <= int(r[1]); c++ {
 			run := g.run(c)
+			if len(buf)-n0+len(run) > gatherMax {
+				return g.Near(id, buf[:n0])
+			}
 			if c == oc {
 				buf = append(buf, run[:s]...)
 				run = run[s+1:]
