@@ -175,8 +175,7 @@ func (c *Channel) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	// The buffer is the boid's again: keep no hold on it.
 	cand := q.buf
 	q.buf = nil
-	k, buf := c.lay.Query(q.self.Pos, cand[:n0])
-	return q.self, k.Append(cand[n0:], buf)
+	return q.self, c.lay.Filter(q.self.Pos, cand[n0:], cand[:n0])
 }
 
 func (c *Channel) Move(id int, b Boid) {

@@ -24,7 +24,7 @@ const MaxBoids = 100000
 // the run queues short and cost the mutex design less CPU, but it cost the
 // lock-free design 40% more CPU per boid-tick than one goroutine sending
 // every wake-up (10,000 boids; 16 to 2,048 chains were all dearer), so the
-// coordinator wakes every boid itself.
+// coordinator wakes every boid itself, wakeBatch at a time.
 type Flock struct {
 	params Params
 	strat  Strategy
@@ -144,12 +144,12 @@ func (f *Flock) update(id int) {
 // wakeBatch is how many boids a tick wakes at once; the next batch is woken
 // when the last one is done. The scheduler has no priorities: with the
 // whole flock runnable, a goroutine that becomes runnable from outside (the
-// renderer returning from a graphics call) queues behind every boid of the
-// tick, and at 100,000 boids that was the whole tick. With batches no more
-// than wakeBatch boids are ahead of it, the run queues empty at every
-// batch's end, and no more than wakeBatch boids hold a neighbour buffer. At
-// 10,000 boids, three barriers per tick instead of one measured no dearer
-// (CPU time per boid-tick, lockfree and mutex, alternated runs).
+// renderer returning from a graphics call) can queue behind every boid of
+// the tick: in a crowded world, frames fell to the tick rate. With batches,
+// no more than wakeBatch boids are ahead of it, the run queues empty at
+// every batch's end, and no more than wakeBatch boids hold a neighbour
+// buffer. At 10,000 boids, three barriers per tick instead of one measured
+// no dearer (CPU time per boid-tick, lockfree and mutex, alternated runs).
 const wakeBatch = 4096
 
 // barrier is a tick's end: boids count down in shards (boid id in shard
@@ -201,12 +201,19 @@ func (b *barrier) wait() { <-b.empty }
 // A boid needs one only from its query to its rules, and only the boids
 // running or parked inside a query at that moment hold one (at most
 // wakeBatch), so the flock keeps a few buffers per core instead of one per
-// goroutine. A buffer grows
-// to the neighbours its boids have, never beyond MaxNeighbors (4 KiB; the
-// channel design's candidates, gatherMax, 16 KiB): a crowded world costs
-// at most that per boid of a batch.
+// goroutine. A buffer grows to the neighbours its boids have, never beyond
+// MaxNeighbors (4 KiB; the channel design's candidates, gatherMax, 16 KiB):
+// a crowded world costs at most that per boid of a batch.
+//
+// Buffers start with room for 128 boids, more than the most neighbours seen
+// in a gathered flock (119), so they rarely grow: each growth allocates, the
+// allocations bring collections, and every collection empties the runtime's
+// cache of the records parked goroutines wait in, which the next tick's ten
+// thousand parked boids then allocate again. Starting at 64, the mutex and
+// channel designs allocated 107 and 124 objects per tick at 10,000 boids 20
+// ticks in; starting at 128, 3.4 and 17.
 var neighbourBufs = sync.Pool{New: func() any {
-	b := make([]Boid, 0, 64)
+	b := make([]Boid, 0, 128)
 	return &b
 }}
 

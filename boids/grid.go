@@ -13,9 +13,9 @@ import (
 //     maxCells). Layout.Cell maps a position to its cell, clamping positions
 //     outside the world to the border cells.
 //   - Layout.Query starts a query at p: it lists the runs of cells that a
-//     circle of the view radius around p can touch (its Block) and readies
-//     buf. Query.Append scans one run of candidates; a design calls it for
-//     every run, itself excluded, and may stop once Query.Full says so.
+//     circle of the view radius around p can touch (its Block). Query.Append
+//     scans one run of candidates; a design calls it for every run, itself
+//     excluded, and may stop once Query.Full says so.
 //   - A query returns every boid strictly within the view radius, computed
 //     with exactly Space.Delta's arithmetic, so it equals brute force to the
 //     last bit, unless more than MaxNeighbors are within reach: it then
@@ -25,7 +25,7 @@ import (
 //     capped query keeps the nearest rows rather than the top of the block.
 
 // MaxNeighbors bounds the boids one neighbour query returns. In a flock that
-// has gathered, a boid has about 45 neighbours and at most 120 were seen
+// has gathered, a boid has about 45 neighbours and at most 119 were seen
 // (BenchParams at 10,000 boids and the game's default world, 2,000 ticks),
 // so the cap never binds there; it binds only in crowded worlds (20,000
 // boids in 64×64: every boid is within reach of every other), where it
@@ -39,7 +39,8 @@ const maxCells = 1 << 16
 // cellsPerRadius is how many cells span one view radius. Cells half the
 // radius wide let a query skip the corners of its block that the circle
 // cannot reach: with radius-wide cells a query examines 9 r² of area to
-// find a circle of 3.14 r², with half-radius cells and row culling about 5.
+// find a circle of 3.14 r², with half-radius cells and row culling about
+// 5.4 r² (a gathered flock: 88 candidates for 51 neighbours).
 const cellsPerRadius = 2
 
 // maxReach is the most cells a query reaches on each side of its own:
@@ -128,12 +129,34 @@ type Query struct {
 	limit  int // buf's length at which the query is full
 }
 
-// Query starts a query around p that appends to buf.
-func (l *Layout) Query(p Vec, buf []Boid) (Query, []Boid) {
+// Query starts a query around p that will append to buf, whose length now
+// is where the count of MaxNeighbors starts.
+func (l *Layout) Query(p Vec, buf []Boid) Query {
+	q := l.filter(p, buf)
+	l.block(p, &q.Block)
+	return q
+}
+
+// filter is a query around p with no cells listed, for candidates that
+// were gathered already; only its wrap arithmetic depends on p.
+func (l *Layout) filter(p Vec, buf []Boid) Query {
 	q := Query{p: p, r2: l.Space.Radius * l.Space.Radius, w: l.Space.W, h: l.Space.H,
 		hw: l.Space.W / 2, hh: l.Space.H / 2, limit: len(buf) + MaxNeighbors}
-	l.block(p, &q.Block)
-	return q, buf
+	if l.Space.Edges == Wrap {
+		cx := min(max(int(p.X/l.CW), 0), l.Cols-1)
+		cy := min(max(int(p.Y/l.CH), 0), l.Rows-1)
+		q.Wrap = l.small || cx < l.kx || cx+l.kx >= l.Cols || cy < l.ky || cy+l.ky >= l.Rows
+	}
+	return q
+}
+
+// Filter appends to buf the boids of cand strictly within the view radius
+// of p, up to MaxNeighbors of them: the kernel for candidates gathered
+// elsewhere (the channel design's owner gathers, the asker filters). buf
+// may be cand[:0]: it then filters in place.
+func (l *Layout) Filter(p Vec, cand, buf []Boid) []Boid {
+	q := l.filter(p, buf)
+	return q.Append(cand, buf)
 }
 
 // room is how many boids buf can take before it must grow or the query is
@@ -150,11 +173,9 @@ func (l *Layout) block(p Vec, b *Block) {
 	wrap := l.Space.Edges == Wrap
 	b.N = 0
 	if l.small {
-		b.Wrap = wrap
 		l.smallBlock(cx, cy, b)
 		return
 	}
-	b.Wrap = wrap && (cx < l.kx || cx+l.kx >= l.Cols || cy < l.ky || cy+l.ky >= l.Rows)
 	// Rows and columns whose nearest point is beyond the radius are
 	// skipped. Positions round to their cells with float error, so the
 	// radius is widened by a 64th of a cell: a candidate too many is
@@ -503,7 +524,7 @@ func (g *Grid) repack() {
 func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
 	oc, s := int(g.cellOf[id]), int(g.slot[id])
 	self := g.run(oc)[s]
-	q, buf := g.lay.Query(self.Pos, buf)
+	q := g.lay.Query(self.Pos, buf)
 	for _, r := range q.Runs[:q.N] {
 		for c := int(r[0]); c <= int(r[1]); c++ {
 			run := g.run(c)
@@ -551,18 +572,13 @@ func (g *Grid) Gather(id int, buf []Boid) (Boid, []Boid) {
 	self := g.run(oc)[s]
 	var b Block
 	g.lay.block(self.Pos, &b)
-	total := -1
-	for _, r := range b.Runs[:b.N] {
-		for c := r[0]; c <= r[1]; c++ {
-			total += int(g.cells[c].n)
-		}
-	}
-	if total > gatherMax {
-		return g.Near(id, buf)
-	}
+	n0 := len(buf)
 	for _, r := range b.Runs[:b.N] {
 		for c := int(r[0]); c <= int(r[1]); c++ {
 			run := g.run(c)
+			if len(buf)-n0+len(run) > gatherMax {
+				return g.Near(id, buf[:n0])
+			}
 			if c == oc {
 				buf = append(buf, run[:s]...)
 				run = run[s+1:]

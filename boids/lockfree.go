@@ -233,7 +233,7 @@ func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 // scan appends the boids of f within the view radius of self, whose own
 // entry in f is cells[s].
 func (l *LockFree) scan(f *frame, self Boid, s int, buf []Boid) []Boid {
-	q, buf := l.lay.Query(self.Pos, buf)
+	q := l.lay.Query(self.Pos, buf)
 	// A run of cells is a run in memory too: one slice each.
 	for _, r := range q.Runs[:q.N] {
 		lo, hi := int(f.start[r[0]]), int(f.start[r[1]+1])

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# crowded.sh checks the game in crowded worlds (issue 9): in a 64x64 world,
+# where every boid is within reach of every other, the window must keep
+# drawing (at least MINFPS frames/s), Escape must end the program within a
+# second, and the peak memory must stay bounded per boid.
+#
+#   scripts/crowded.sh [BOIDS...]     (default 20000 100000; every design)
+#
+# It needs Xvfb, xdotool and GNU time. Run it on a quiet machine: frame
+# rates are wall-clock figures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MINFPS=${MINFPS:-10}
+MAXKB_PER_BOID=${MAXKB_PER_BOID:-10}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(20000 100000)
+for tool in Xvfb xdotool /usr/bin/time bc; do
+	command -v "$tool" >/dev/null || { echo "crowded: $tool is missing" >&2; exit 2; }
+done
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+go build -o "$dir/boids" ./cmd/boids
+display=:$((90 + RANDOM % 100))
+Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null; rm -rf "$dir"' EXIT
+sleep 1
+fail=0
+for n in "${sizes[@]}"; do
+	for s in mutex channel lockfree; do
+		log="$dir/$s-$n.txt"
+		DISPLAY=$display /usr/bin/time -v "$dir/boids" -seed 1 -boids "$n" -size 64x64 -strategy "$s" >"$log" 2>&1 &
+		game=$!
+		wid=$(DISPLAY=$display xdotool search --sync --name '^boids$' | head -1)
+		sleep 10
+		t0=$(date +%s.%N)
+		DISPLAY=$display xdotool windowfocus --sync "$wid" key --window "$wid" Escape
+		for _ in $(seq 600); do kill -0 $game 2>/dev/null || break; sleep 0.05; done
+		took=$(echo "$(date +%s.%N) - $t0" | bc)
+		if kill -0 $game 2>/dev/null; then
+			kill -9 $game
+			took="over 30"
+		fi
+		wait $game || true
+		fps=$(sed -n 's/.*avg fps \([0-9.]*\).*/\1/p' "$log")
+		kb=$(awk '/Maximum resident/ {print $6}' "$log")
+		echo "$s $n boids in 64x64: $(grep '^frames:' "$log" || echo 'no summary'); exit ${took}s after Escape; peak RSS ${kb} KB"
+		if [ -z "$fps" ] || [ "$(echo "$fps < $MINFPS" | bc)" = 1 ]; then
+			echo "  FAIL: under $MINFPS frames/s"; fail=1
+		fi
+		if [ "$took" = "over 30" ] || [ "$(echo "$took > 1" | bc)" = 1 ]; then
+			echo "  FAIL: Escape took more than a second"; fail=1
+		fi
+		if [ -z "$kb" ] || [ "$kb" -gt $((MAXKB_PER_BOID * n + 200000)) ]; then
+			echo "  FAIL: peak RSS over ${MAXKB_PER_BOID} KB per boid (+200 MB)"; fail=1
+		fi
+	done
+done
+exit $fail
