@@ -64,7 +64,7 @@ type Design struct {
 	New  func() Strategy
 }
 
-// registry holds the designs in key order (1, 2, 3, then the registered
+// registry holds the designs in key order (1 to 5, then the registered
 // ones). It is unexported so that nobody can change it behind a running
 // flock: readers get copies, and Register refuses once a flock has started.
 var registry = struct {
@@ -75,6 +75,8 @@ var registry = struct {
 	{"mutex", func() Strategy { return NewMutex() }},
 	{"channel", func() Strategy { return NewChannel() }},
 	{"lockfree", func() Strategy { return NewLockFree() }},
+	{"sharded", func() Strategy { return NewSharded() }},
+	{"actors", func() Strategy { return NewActors() }},
 }}
 
 // Designs returns a copy of the designs, built-in ones first, in key order.
