@@ -1,7 +1,6 @@
 package boids_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/boids-project/boids/boids"
@@ -9,15 +8,5 @@ import (
 )
 
 func TestActors(t *testing.T) {
-	for _, n := range []int{1, 3, boids.DefaultShards, boids.MaxShards} {
-		t.Run(shardsName(n), func(t *testing.T) {
-			boidstest.TestStrategy(t, func() boids.Strategy {
-				a := boids.NewActors()
-				a.SetShards(n)
-				return a
-			})
-		})
-	}
+	boidstest.TestStrategy(t, func() boids.Strategy { return boids.NewActors() })
 }
-
-func shardsName(n int) string { return fmt.Sprintf("shards=%d", n) }

@@ -8,13 +8,5 @@ import (
 )
 
 func TestSharded(t *testing.T) {
-	for _, n := range []int{1, 3, boids.DefaultShards, boids.MaxShards} {
-		t.Run(shardsName(n), func(t *testing.T) {
-			boidstest.TestStrategy(t, func() boids.Strategy {
-				s := boids.NewSharded()
-				s.SetShards(n)
-				return s
-			})
-		})
-	}
+	boidstest.TestStrategy(t, func() boids.Strategy { return boids.NewSharded() })
 }
