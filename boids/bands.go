@@ -97,11 +97,17 @@ func (l *bands) bandsOf(rows []int, out []int) []int {
 	out = out[:0]
 	for _, r := range rows {
 		b := int(l.bandOf[r])
-		if !slices.Contains(out, b) {
-			out = append(out, b)
+		if slices.Contains(out, b) {
+			continue
 		}
+		// Insertion into a list of at most six.
+		i := len(out)
+		out = append(out, b)
+		for ; i > 0 && out[i-1] > b; i-- {
+			out[i] = out[i-1]
+		}
+		out[i] = b
 	}
-	slices.Sort(out)
 	return out
 }
 

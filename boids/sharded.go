@@ -1,6 +1,7 @@
 package boids
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,18 +20,20 @@ import (
 //   - own[id], boid id's latest state, belongs to the goroutine that calls
 //     Neighbors and Move for id (one at a time, as every boid does for its
 //     own id); Load writes it with no boid inside. Read never touches it.
-//   - per-boid and per-shard counters are atomics, so Counters and Regions
-//     may run while boids move.
+//   - the counters are per shard, atomics in the lock's own cache line,
+//     which the lock's own atomics have just brought to the core, so
+//     counting costs no extra cache traffic; Counters and Regions may read
+//     them while boids move.
 //
 // Why it is safe without a barrier: every access to a cell holds its
 // band's lock, and a query holds the locks of every band it scans at once,
-// so a neighbour crossing between two bands is seen exactly once. Every
-// goroutine takes band locks in ascending band order (queries up to three
-// read locks, moves up to two write locks, Read all read locks), so no
-// cycle of waits can form. No goroutine read-locks a band twice, which a
-// pending writer would turn into a deadlock. Read holds every band's read
-// lock while it copies, so it sees one consistent state of the whole map;
-// the boids' cost is that their moves wait for that copy.
+// so a neighbour crossing between two bands is seen exactly once. No
+// goroutine ever waits for a lock while it holds another (acquire), so no
+// cycle of waits, hence no deadlock, can form; nor does any goroutine
+// read-lock a band twice, which a pending writer would turn into a
+// deadlock. Read holds every band's read lock while it copies, so it sees
+// one consistent state of the whole map; the boids' cost is that their
+// moves wait for that copy.
 //
 // What the border costs: a query whose 3×3 cells reach into the next band
 // takes two locks instead of one (three for bands one row high, which is
@@ -45,24 +48,18 @@ type Sharded struct {
 	cellOf []int32
 	slot   []int32
 	own    []Boid
-	stats  []boidStats
+	every  []int // Read's list of every band
 }
 
-// shard is one band's lock and the contention measured on it, padded to a
-// cache line of its own (24 bytes of lock, 16 of counters) so that two
-// cores taking neighbouring bands do not share a line.
+// shard is one band's lock and what was counted on it, padded to a cache
+// line of its own (24 bytes of lock, 32 of counters) so that two cores
+// taking neighbouring bands do not share a line.
 type shard struct {
-	mu    sync.RWMutex
-	waits atomic.Uint64 // acquisitions that had to wait
-	wait  atomic.Int64  // sampled wait time, scaled, in ns
-	_     [24]byte
-}
-
-// boidStats are one boid's counts, atomics so that they may be read while
-// the boid runs; only the boid's goroutine adds to them, so the adds never
-// contend.
-type boidStats struct {
-	reads, writes atomic.Uint64
+	mu            sync.RWMutex
+	reads, writes atomic.Uint64 // queries and moves that locked it first
+	waits         atomic.Uint64 // acquisitions that had to wait
+	wait          atomic.Int64  // sampled wait time, scaled, in ns
+	_             [8]byte
 }
 
 // NewSharded returns the sharded design with DefaultShards bands.
@@ -90,7 +87,6 @@ func (s *Sharded) Load(sp Space, boids []Boid) {
 	s.own = append(s.own[:0], boids...)
 	s.cellOf = resize(s.cellOf, len(boids))
 	s.slot = resize(s.slot, len(boids))
-	s.stats = make([]boidStats, len(boids))
 	for id, b := range boids {
 		c, _ := s.l.cell(b.Pos)
 		s.cellOf[id] = int32(c)
@@ -99,33 +95,30 @@ func (s *Sharded) Load(sp Space, boids []Boid) {
 }
 
 func (s *Sharded) Neighbors(id int, buf []Boid) (Boid, []Boid) {
-	s.stats[id].reads.Add(1)
 	self := s.own[id]
 	c, row := s.l.cell(self.Pos)
 	var rows [3]int
 	var held [3]int
 	bs := s.l.bandsOf(rows[:s.l.rowsAround(row, &rows)], held[:0])
-	for _, b := range bs {
-		s.rlock(b)
-	}
+	s.acquire(bs, false)
+	s.shards[bs[0]].reads.Add(1)
 	buf = s.cells.near(&s.l, c, s.slot[id], self, buf)
-	for _, b := range bs {
-		s.shards[b].mu.RUnlock()
-	}
+	s.release(bs, false, all(len(bs)))
 	return self, buf
 }
 
 func (s *Sharded) Move(id int, b Boid) {
-	s.stats[id].writes.Add(1)
 	oc, orow := s.l.cell(s.own[id].Pos)
 	nc, nrow := s.l.cell(b.Pos)
 	s.own[id] = b
 	ob, nb := int(s.l.bandOf[orow]), int(s.l.bandOf[nrow])
-	lo, hi := min(ob, nb), max(ob, nb)
-	s.lock(lo)
-	if hi != lo {
-		s.lock(hi)
+	var two [2]int
+	bs := append(two[:0], min(ob, nb))
+	if ob != nb {
+		bs = append(bs, max(ob, nb))
 	}
+	s.acquire(bs, true)
+	s.shards[bs[0]].writes.Add(1)
 	if oc == nc {
 		s.cells.states[oc][s.slot[id]] = b
 	} else {
@@ -135,41 +128,85 @@ func (s *Sharded) Move(id int, b Boid) {
 		s.slot[id] = s.cells.add(nc, int32(id), b)
 		s.cellOf[id] = int32(nc)
 	}
-	if hi != lo {
-		s.shards[hi].mu.Unlock()
-	}
-	s.shards[lo].mu.Unlock()
+	s.release(bs, true, all(len(bs)))
 }
 
-// rlock read-locks band b, counting and (one time in waitEvery) timing the
-// wait when it has to wait.
-func (s *Sharded) rlock(b int) {
-	sh := &s.shards[b]
-	if sh.mu.TryRLock() {
-		return
+// acquire takes the read (or write) locks of bands bs without ever waiting
+// while it holds one: it tries them all, and when one is taken it lets go
+// of those it has, waits for that one alone, and tries the others again.
+//
+// Measured reason: taking them in order with blocking calls (which is
+// deadlock-free too) made sharded slower than mutex at 10,000 boids, with a
+// third of all acquisitions waiting. A query parked on its second band
+// while holding its first; writers queued on the first; then every reader
+// of the first queued behind them (a pending writer holds off new readers),
+// and a woken goroutine waits behind thousands of runnable boids before it
+// runs and lets go. Holding nothing while waiting breaks those chains.
+func (s *Sharded) acquire(bs []int, write bool) {
+	var held uint64 // bit i: bs[i] is held
+	for {
+		i := 0
+		for ; i < len(bs); i++ {
+			if held&(1<<i) != 0 {
+				continue
+			}
+			if !s.try(bs[i], write) {
+				break
+			}
+			held |= 1 << i
+		}
+		if i == len(bs) {
+			return
+		}
+		s.release(bs, write, held)
+		s.wait(bs[i], write)
+		held = 1 << i
 	}
-	if sh.waits.Add(1)%waitEvery != 0 {
-		sh.mu.RLock()
-		return
-	}
-	t := time.Now()
-	sh.mu.RLock()
-	sh.wait.Add(int64(waitEvery * time.Since(t)))
 }
 
-// lock is rlock for the write lock.
-func (s *Sharded) lock(b int) {
+func all(n int) uint64 { return 1<<n - 1 }
+
+// release lets go of the locks of the bands bs marked in held.
+func (s *Sharded) release(bs []int, write bool, held uint64) {
+	for i, b := range bs {
+		if held&(1<<i) == 0 {
+			continue
+		}
+		if write {
+			s.shards[b].mu.Unlock()
+		} else {
+			s.shards[b].mu.RUnlock()
+		}
+	}
+}
+
+func (s *Sharded) try(b int, write bool) bool {
+	if write {
+		return s.shards[b].mu.TryLock()
+	}
+	return s.shards[b].mu.TryRLock()
+}
+
+// wait takes band b's lock after a failed try, counting the wait and
+// timing one in waitEvery. It never parks on the lock: it yields its core
+// and tries again, so that a lock is only ever held by a goroutine that is
+// running (see acquire).
+func (s *Sharded) wait(b int, write bool) {
 	sh := &s.shards[b]
-	if sh.mu.TryLock() {
-		return
+	timed := sh.waits.Add(1)%waitEvery == 0
+	var t time.Time
+	if timed {
+		t = time.Now()
 	}
-	if sh.waits.Add(1)%waitEvery != 0 {
-		sh.mu.Lock()
-		return
+	for {
+		runtime.Gosched()
+		if s.try(b, write) {
+			break
+		}
 	}
-	t := time.Now()
-	sh.mu.Lock()
-	sh.wait.Add(int64(waitEvery * time.Since(t)))
+	if timed {
+		sh.wait.Add(int64(waitEvery * time.Since(t)))
+	}
 }
 
 func (s *Sharded) EndTick() {}
@@ -177,15 +214,15 @@ func (s *Sharded) EndTick() {}
 // Read copies every boid's state holding every band's read lock, so the
 // picture is one state of the whole map even while boids move.
 func (s *Sharded) Read(dst []Boid) []Boid {
-	for b := range s.shards {
-		s.shards[b].mu.RLock()
+	s.every = resize(s.every, len(s.shards))
+	for b := range s.every {
+		s.every[b] = b
 	}
+	s.acquire(s.every, false)
 	for id, c := range s.cellOf {
 		dst = append(dst, s.cells.states[c][s.slot[id]])
 	}
-	for b := range s.shards {
-		s.shards[b].mu.RUnlock()
-	}
+	s.release(s.every, false, all(len(s.every)))
 	return dst
 }
 
@@ -193,11 +230,9 @@ func (s *Sharded) Close() {}
 
 func (s *Sharded) Counters() Counters {
 	var c Counters
-	for i := range s.stats {
-		c.Reads += s.stats[i].reads.Load()
-		c.Writes += s.stats[i].writes.Load()
-	}
 	for b := range s.shards {
+		c.Reads += s.shards[b].reads.Load()
+		c.Writes += s.shards[b].writes.Load()
 		c.Contended += s.shards[b].waits.Load()
 		c.LockWait += time.Duration(s.shards[b].wait.Load())
 	}
