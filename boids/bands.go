@@ -37,6 +37,7 @@ type Region struct {
 	QueueSum uint64        // the owner's queue length, summed over the queries it served
 	QueueMax uint64        // the longest queue its owner saw
 	Busy     time.Duration // time its owner spent serving
+	Retries  uint64        // failed compare-and-swaps that were retried
 }
 
 // Regional is implemented by designs that measure contention per part of
@@ -44,6 +45,21 @@ type Region struct {
 // boids run.
 type Regional interface {
 	Regions(dst []Region) []Region
+}
+
+// RegionsOf appends the contention figures per part of the map of st: its
+// own when it measures them per part (Regional), otherwise one region, the
+// whole world, with its counters c.
+func RegionsOf(st Strategy, sp Space, c *Counters, dst []Region) []Region {
+	if r, ok := st.(Regional); ok {
+		return r.Regions(dst)
+	}
+	return append(dst, Region{
+		Max:   Vec{sp.W, sp.H},
+		Waits: c.Contended, Wait: c.LockWait,
+		Served: c.Reads, QueueSum: c.QueueSum, QueueMax: c.QueueMax, Busy: c.OwnerBusy,
+		Retries: c.CASRetries,
+	})
 }
 
 // bands is the layout the partitioned designs share: the grid's cells

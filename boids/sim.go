@@ -15,6 +15,9 @@ type Config struct {
 	Seed     uint64
 	TPS      float64 // target ticks per second
 	Strategy string
+	// Shards is how many parts the partitioned designs split the map
+	// into; 0 means DefaultShards.
+	Shards int
 	// Log receives one line per user-visible change (count, strategy,
 	// pause, reset); nil discards them.
 	Log func(msg string)
@@ -33,6 +36,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := NewStrategy(c.Strategy); err != nil {
 		return err
+	}
+	if c.Shards < 0 || c.Shards > MaxShards {
+		return fmt.Errorf("%d shards: allowed 1..%d", c.Shards, MaxShards)
 	}
 	return c.Params.Validate()
 }
@@ -55,6 +61,10 @@ type Snapshot struct {
 	Stats TickStats
 	// Published is when the coordinator published this snapshot.
 	Published time.Time
+	// Shards is the shard setting; Regions are the contention figures per
+	// part of the map (RegionsOf), cumulative since the design's last Load.
+	Shards  int
+	Regions []Region
 }
 
 // Sim runs a Flock on its own clock in a coordinator goroutine, applies
@@ -76,6 +86,7 @@ type Sim struct {
 	flock    *Flock
 	rng      *rand.Rand
 	seed     uint64
+	shards   int
 	tps      float64
 	paused   bool
 	ticker   *time.Ticker
@@ -92,6 +103,11 @@ func NewSim(cfg Config) (*Sim, error) {
 		return nil, err
 	}
 	strat, _ := NewStrategy(cfg.Strategy)
+	shards := cfg.Shards
+	if shards == 0 {
+		shards = DefaultShards
+	}
+	setShards(strat, shards)
 	rng := newRand(cfg.Seed)
 	flock, err := NewFlock(cfg.Params, RandomBoids(cfg.Params, cfg.Boids, rng), strat)
 	if err != nil {
@@ -102,7 +118,7 @@ func NewSim(cfg Config) (*Sim, error) {
 		kick:  make(chan struct{}, 1),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
-		flock: flock, rng: rng, seed: cfg.Seed, tps: cfg.TPS,
+		flock: flock, rng: rng, seed: cfg.Seed, tps: cfg.TPS, shards: shards,
 		ticker: time.NewTicker(period(cfg.TPS)),
 		second: time.Now(),
 	}
@@ -184,6 +200,8 @@ func (s *Sim) publish() {
 	snap.Times = s.flock.LastTick()
 	snap.Counters = s.flock.Counters()
 	snap.Stats = s.stats
+	snap.Shards = s.shards
+	snap.Regions = RegionsOf(s.flock.Strategy(), snap.Params.Space, &snap.Counters, snap.Regions[:0])
 	snap.Published = time.Now()
 	s.out.publish()
 }
@@ -290,9 +308,37 @@ func (s *Sim) SetStrategy(name string) {
 			s.logf("strategy: %v", err)
 			return
 		}
+		setShards(st, s.shards)
 		s.flock.SetStrategy(st)
 		s.logf("strategy: %s -> %s (tick %d, %d boids)", old, name, s.flock.Ticks(), s.flock.Len())
 	})
+}
+
+// SetShards changes how many parts the partitioned designs split the map
+// into, clamped to 1..MaxShards; the design in use, if partitioned, is
+// reloaded with the exact state.
+func (s *Sim) SetShards(n int) {
+	s.do(func() {
+		n = ClampShards(n)
+		if n == s.shards {
+			return
+		}
+		s.logf("shards: %d -> %d (tick %d)", s.shards, n, s.flock.Ticks())
+		s.shards = n
+		if setShards(s.flock.Strategy(), n) {
+			s.flock.SetStrategy(s.flock.Strategy())
+		}
+	})
+}
+
+// setShards gives a partitioned design its shard count and reports whether
+// st is one.
+func setShards(st Strategy, n int) bool {
+	p, ok := st.(Partitioned)
+	if ok {
+		p.SetShards(n)
+	}
+	return ok
 }
 
 // SetParams changes the rules between ticks; invalid ones are logged and

@@ -52,6 +52,10 @@ func Parse(name string, args []string, stderr io.Writer, def Options) (Options, 
 	fs.Var(fileValue{&o.Profiles.Trace}, "trace", "write an execution trace to `FILE` (go tool trace)")
 	fs.Var(fileValue{&o.Profiles.Mutex}, "mutexprofile", "write a mutex contention profile to `FILE` at exit")
 	fs.Var(fileValue{&o.Profiles.Block}, "blockprofile", "write a blocking profile (mutexes and channels) to `FILE` at exit")
+	// The partitioned designs and the flight recorder (issue 11).
+	fs.Var(&intValue{&o.Shards, 1, boids.MaxShards}, "shards", fmt.Sprintf("parts the sharded and actors designs split the map into, `N` in 1..%d (at most one per row of cells)", boids.MaxShards))
+	fs.BoolVar(&o.Flight, "flight", o.Flight, "keep the last seconds of execution trace in memory (T writes them to boids-trace-*.out)")
+	fs.Var(&floatValue{&o.FlightSpike, 0, 1000}, "flight-spike", "with -flight, write a trace when a tick or frame takes more than `N` times the recent p99 (0: never)")
 
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -95,6 +99,28 @@ func (v *intValue) Set(s string) error {
 		return fmt.Errorf("allowed a whole number %d..%d", v.lo, v.hi)
 	}
 	*v.p = n
+	return nil
+}
+
+// floatValue is a number flag limited to lo..hi.
+type floatValue struct {
+	p      *float64
+	lo, hi float64
+}
+
+func (v *floatValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v.p, 'g', -1, 64)
+}
+
+func (v *floatValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(f >= v.lo && f <= v.hi) {
+		return fmt.Errorf("allowed a number %g..%g", v.lo, v.hi)
+	}
+	*v.p = f
 	return nil
 }
 
