@@ -64,6 +64,9 @@ type Game struct {
 	updateCPU, drawCPU                         time.Duration
 	overlayCPU                                 time.Duration // this frame's overlay work so far
 
+	heat   heat    // the contention map (G), and the overlay's per-part figures
+	flight *flight // the flight recorder (T)
+
 	shot       *capture // an F12 screenshot on its way to a file
 	final      *capture // the -screenshot frame
 	finalSaved bool
@@ -124,6 +127,7 @@ func run(opts cli.Options) error {
 	if err != nil {
 		return err
 	}
+	defer g.flight.close()
 	if opts.MetricsCSV != "" {
 		f, err := os.Create(opts.MetricsCSV)
 		if err != nil {
@@ -190,6 +194,7 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 		panel:        newPanel(),
 		help:         newHelp(),
 		meter:        newMeter(snap),
+		flight:       newFlight(log, opts.Flight, opts.FlightSpike),
 	}, nil
 }
 
@@ -218,6 +223,9 @@ func (g *Game) Update() error {
 	}
 	t0 := time.Now()
 	g.snap = g.sim.Snapshot()
+	g.heat.observe(g.snap)
+	g.flight.poll()
+	g.flight.ticks(g.snap, t0)
 	captured := false
 	if g.showPanel {
 		var err error
@@ -254,6 +262,7 @@ func (g *Game) measure(now time.Time) error {
 	}
 	if g.showOverlay && g.overlay.due(now) {
 		g.overlay.format(&g.meter.last, g.frames.quantiles(), g.snap, &g.compare)
+		g.heat.lines(&g.overlay.text)
 		g.overlayCPU += time.Since(now)
 	}
 	return nil
@@ -301,7 +310,10 @@ func (g *Game) handleKeys() {
 		g.showHelp = !g.showHelp
 	}
 	if in.GridPressed() {
-		g.setGrid(!g.showGrid)
+		g.cycleGridView()
+	}
+	if in.TracePressed() {
+		g.flight.dump(time.Now(), "key T")
 	}
 }
 
@@ -476,12 +488,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	t0 := time.Now()
 	if !g.lastDraw.IsZero() {
 		g.frames.push(t0.Sub(g.lastDraw), g.updateCPU, g.drawCPU)
+		g.flight.frame(t0.Sub(g.lastDraw), t0)
 	}
 	g.lastDraw, g.updateCPU = t0, 0
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	v := fit(float32(g.opts.Width), float32(g.opts.Height), sw, sh)
-	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale))
 	a := g.overlayAtlas()
+	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale))
+	g.heat.draw(screen, a, v, float32(g.scale))
 	g.drawShapes(screen, a, v)
 	statusH := g.status.draw(screen, g.status.format(ebiten.ActualFPS(), g.snap), g.scale)
 	if g.showOverlay {

@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 // keys are controls a test presses for one Update.
 type keys struct {
 	pause, step, more, fewer, reset, quit, shot, next bool
-	overlay, panel, help, grid                        bool
+	overlay, panel, help, grid, trace                 bool
 	digit                                             int
 	mouse                                             pointer
 }
@@ -48,6 +48,7 @@ func (k *keys) OverlayPressed() bool      { return k.overlay }
 func (k *keys) PanelPressed() bool        { return k.panel }
 func (k *keys) HelpPressed() bool         { return k.help }
 func (k *keys) GridPressed() bool         { return k.grid }
+func (k *keys) TracePressed() bool        { return k.trace }
 func (k *keys) Pointer() pointer          { return k.mouse }
 
 // syncBuffer collects log lines written by the game and the Sim's goroutine.

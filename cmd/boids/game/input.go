@@ -23,6 +23,7 @@ type controls interface {
 	PanelPressed() bool
 	HelpPressed() bool
 	GridPressed() bool
+	TracePressed() bool
 	// Pointer is the mouse: where it is, in logical window pixels, and
 	// which button is held.
 	Pointer() pointer
@@ -72,6 +73,7 @@ func (keyboard) OverlayPressed() bool { return inpututil.IsKeyJustPressed(ebiten
 func (keyboard) PanelPressed() bool   { return inpututil.IsKeyJustPressed(ebiten.KeyP) }
 func (keyboard) HelpPressed() bool    { return anyJustPressed(ebiten.KeyH, ebiten.KeyF1) }
 func (keyboard) GridPressed() bool    { return inpututil.IsKeyJustPressed(ebiten.KeyG) }
+func (keyboard) TracePressed() bool   { return inpututil.IsKeyJustPressed(ebiten.KeyT) }
 
 func (keyboard) Pointer() pointer {
 	x, y := ebiten.CursorPosition()

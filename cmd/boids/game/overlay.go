@@ -249,9 +249,9 @@ const (
 // design's (the workshop's) from the counters it fills.
 func kindOf(f *figures) kind {
 	switch f.strategy {
-	case "mutex":
+	case "mutex", "sharded":
 		return lockKind
-	case "channel":
+	case "channel", "actors":
 		return channelKind
 	case "lockfree":
 		return lockFreeKind

@@ -13,7 +13,7 @@ import (
 // Panel geometry in debugui's logical pixels.
 const (
 	panelW = 300
-	panelH = 470
+	panelH = 540
 )
 
 // panel is the control panel. Its fields mirror the game's record of the
@@ -30,6 +30,9 @@ type panel struct {
 	tps    int
 	edge   int
 	grid   bool
+	// The partitioned designs and the flight recorder (panel_partition.go).
+	shards       int
+	heat, flight bool
 	// Rule knobs as the sliders want them.
 	sep, ali, coh, radius, sepDist, maxSpeed float64
 }
@@ -63,6 +66,7 @@ func (p *panel) mirror(g *Game) {
 	p.tps = int(g.tps)
 	p.edge = int(prm.Edges)
 	p.grid = g.showGrid
+	p.shards, p.heat, p.flight = g.snap.Shards, g.heat.on, g.flight.on()
 	p.sep, p.ali, p.coh = float64(prm.Separation), float64(prm.Alignment), float64(prm.Cohesion)
 	p.radius, p.sepDist, p.maxSpeed = float64(prm.Radius), float64(prm.SepDist), float64(prm.MaxSpeed)
 }
@@ -111,5 +115,6 @@ func (p *panel) widgets(ctx *debugui.Context, g *Game) {
 	ctx.Button("Reset").On(g.reset)
 	ctx.SetGridLayout([]int{-1, -1}, nil)
 	ctx.Checkbox(&p.grid, "Show grid (G)").On(func() { g.setGrid(p.grid) })
+	p.partitionWidgets(ctx, g)
 	ctx.Button("Help (H)").On(func() { g.showHelp = !g.showHelp })
 }
