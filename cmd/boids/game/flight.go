@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/trace"
 	"slices"
 	"sync"
@@ -18,7 +19,9 @@ import (
 // once per spikeGap. Files are written by a goroutine of their own, so the
 // window does not wait for the disk; close waits for it.
 type flight struct {
-	log   *logger
+	log *logger
+	dir string // where dumps go: the working directory unless a test says
+
 	spike float64
 	rec   *trace.FlightRecorder // nil while off
 
@@ -100,7 +103,7 @@ func (f *flight) dump(now time.Time, why string) {
 		return
 	}
 	f.busy = true
-	name := traceName(now)
+	name := filepath.Join(f.dir, traceName(now))
 	rec := f.rec
 	f.writing.Go(func() {
 		r := dumpResult{name: name, why: why}
