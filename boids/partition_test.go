@@ -74,3 +74,31 @@ func TestPartitionSetShards(t *testing.T) {
 		})
 	}
 }
+
+// TestSimShards changes the shard setting of a running simulation: the
+// partitioned design in use is reloaded with as many bands as the grid
+// allows, the next design switched to gets the setting too, and a
+// non-partitioned design keeps it for later.
+func TestSimShards(t *testing.T) {
+	log := &logLines{}
+	s, err := boids.NewSim(boids.Config{
+		Params: boids.DefaultParams(480, 320), Boids: 300, Seed: 1, TPS: 200, Strategy: "sharded", Shards: 2, Log: log.add,
+	})
+	require.NoError(t, err)
+	defer s.Stop()
+	eventually(t, s, func(sn *boids.Snapshot) bool { return sn.Shards == 2 && len(sn.Regions) == 2 }, "two bands from the config")
+	s.SetShards(5)
+	eventually(t, s, func(sn *boids.Snapshot) bool { return sn.Shards == 5 && len(sn.Regions) == 5 }, "five bands")
+	require.True(t, log.has("shards: 2 -> 5"))
+	s.SetStrategy("mutex")
+	eventually(t, s, func(sn *boids.Snapshot) bool { return sn.Strategy == "mutex" && len(sn.Regions) == 1 }, "one region for mutex")
+	s.SetShards(1000)
+	s.SetStrategy("actors")
+	eventually(t, s, func(sn *boids.Snapshot) bool {
+		return sn.Strategy == "actors" && sn.Shards == boids.MaxShards && len(sn.Regions) == 320/28
+	}, "actors with a band per row: the setting clamped to 64, the grid has 11 rows")
+	require.True(t, log.has("shards: 5 -> 64"))
+
+	_, err = boids.NewSim(boids.Config{Params: boids.DefaultParams(480, 320), Boids: 10, TPS: 60, Strategy: "sharded", Shards: -1})
+	require.ErrorContains(t, err, "-1 shards: allowed 1..64")
+}
