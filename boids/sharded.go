@@ -36,10 +36,16 @@ import (
 // moves wait for that copy.
 //
 // What the border costs: a query whose 3×3 cells reach into the next band
-// takes two locks instead of one (three for bands one row high, which is
-// why bands are as tall as the row count allows); a move across a border
-// write-locks both bands, holding up queries on both sides. With b bands
-// over r rows, about 2b/r of queries and the border-crossing moves pay it.
+// takes two locks instead of one (three when bands are one row high); a
+// move across a border write-locks both bands, holding up queries on both
+// sides. With b bands over r rows, about 2b/r of queries and the
+// border-crossing moves pay it.
+//
+// The compromise of never parking (acquire, wait): a waiting writer no
+// longer holds off new readers as RWMutex.Lock would, so readers that
+// overlap without pause could keep a move yielding for as long as they
+// last; with short queries on a few cores that has not been seen, and
+// the free regime's fairness figures would show it.
 type Sharded struct {
 	l      bands
 	want   int // the shard setting, applied at the next Load
