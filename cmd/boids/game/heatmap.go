@@ -47,11 +47,16 @@ const (
 )
 
 // heatMeasures are the figures' names and units, for the legend and the
-// overlay, in heatMeasure order.
-var heatMeasures = [...]struct{ name, unit string }{
-	{"lock waits", "/s"},
-	{"owner queue, mean", " msgs"},
-	{"CAS retries", "/s"},
+// overlay, in heatMeasure order, with the lowest top the legend's scale
+// may have: a design that hardly contends looks calm, rather than painting
+// its one retry a second red.
+var heatMeasures = [...]struct {
+	name, unit string
+	floor      float64
+}{
+	{"lock waits", "/s", 1000},
+	{"owner queue, mean", " msgs", 10},
+	{"CAS retries", "/s", 1000},
 }
 
 func measureOf(name string) heatMeasure {
@@ -103,7 +108,7 @@ func (h *heat) observe(snap *boids.Snapshot) {
 		h.top = max(h.top, pr.value)
 		h.parts = append(h.parts, pr)
 	}
-	h.top = niceCeil(h.top)
+	h.top = niceCeil(max(h.top, heatMeasures[h.measure].floor))
 	h.restart(snap)
 }
 
