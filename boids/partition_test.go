@@ -102,3 +102,53 @@ func TestSimShards(t *testing.T) {
 	_, err = boids.NewSim(boids.Config{Params: boids.DefaultParams(480, 320), Boids: 10, TPS: 60, Strategy: "sharded", Shards: -1})
 	require.ErrorContains(t, err, "-1 shards: allowed 1..64")
 }
+
+// bandBlind is a broken sharded design: its queries keep only the
+// neighbours in the asker's own band, as a design that locked and scanned
+// one band would. The checks above must reject it.
+type bandBlind struct {
+	*boids.Sharded
+	sp boids.Space
+	n  int
+}
+
+func (b *bandBlind) Load(sp boids.Space, bs []boids.Boid) { b.sp = sp; b.Sharded.Load(sp, bs) }
+
+func (b *bandBlind) band(p boids.Vec) int {
+	_, rows := b.sp.Cells()
+	row := min(max(int(p.Y/(b.sp.H/float32(rows))), 0), rows-1)
+	n := min(b.n, rows)
+	for k := n - 1; k > 0; k-- {
+		if row >= k*rows/n {
+			return k
+		}
+	}
+	return 0
+}
+
+func (b *bandBlind) Neighbors(id int, buf []boids.Boid) (boids.Boid, []boids.Boid) {
+	self, nbrs := b.Sharded.Neighbors(id, buf)
+	own := nbrs[:0]
+	for _, o := range nbrs {
+		if b.band(o.Pos) == b.band(self.Pos) {
+			own = append(own, o)
+		}
+	}
+	return self, own
+}
+
+// TestPartitionChecksFail shows that the checks the partitioned designs
+// pass can fail: a design blind across band borders is caught by the
+// brute-force comparison on the first state it is given.
+func TestPartitionChecksFail(t *testing.T) {
+	p := boids.DefaultParams(480, 320)
+	s := boids.NewSharded()
+	s.SetShards(4)
+	blind := &bandBlind{Sharded: s, n: 4}
+	bs := boids.RandomBoids(p, 300, rand.New(rand.NewPCG(4, 4)))
+	blind.Load(p.Space, bs)
+	require.NoError(t, boidstest.CheckMap(s, p.Space, bs), "the design itself, on the same boids")
+	err := boidstest.CheckMap(blind, p.Space, bs)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "brute force")
+}
