@@ -25,10 +25,11 @@ type Partitioned interface {
 // ClampShards brings a shard setting into 1..MaxShards.
 func ClampShards(n int) int { return min(max(n, 1), MaxShards) }
 
-// Region is one part of the map with the contention measured in it since
-// the design's last Load: a band of a partitioned design, the whole world
-// for a design with one lock or one owner. Figures that mean nothing for a
-// design stay zero.
+// Region is one part of the map with the contention measured in it,
+// cumulative (since the design's last Load for a partitioned design's band;
+// since the flock started for the whole-world region RegionsOf makes of a
+// flock's counters): readers take differences. Figures that mean nothing
+// for a design stay zero.
 type Region struct {
 	Min, Max Vec           // the world rectangle it covers
 	Waits    uint64        // lock acquisitions that had to wait

@@ -61,8 +61,8 @@ type Snapshot struct {
 	Stats TickStats
 	// Published is when the coordinator published this snapshot.
 	Published time.Time
-	// Shards is the shard setting; Regions are the contention figures per
-	// part of the map (RegionsOf), cumulative since the design's last Load.
+	// Shards is the shard setting; Regions are the cumulative contention
+	// figures per part of the map (RegionsOf).
 	Shards  int
 	Regions []Region
 }
