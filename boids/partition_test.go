@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -151,4 +152,73 @@ func TestPartitionChecksFail(t *testing.T) {
 	err := boidstest.CheckMap(blind, p.Space, bs)
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "brute force")
+}
+
+// TestPartitionFree runs the partitioned designs with no tick barrier, as
+// the free-running regime does: every boid's goroutine loops query, rules,
+// move, while another goroutine reads the picture, the counters and the
+// regions all the time, under the race detector. Every picture must hold
+// every boid, inside the world; once the boids stop, the map must hold
+// exactly the states they last wrote and agree with brute force, and every
+// move must have been counted once. (The conformance suite's free-running
+// hammer checks each answer against the states really written.)
+func TestPartitionFree(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	const n, updates = 200, 60
+	for _, d := range partitioned {
+		for _, shards := range []int{1, 3, boids.MaxShards} {
+			t.Run(fmt.Sprintf("%s/shards=%d", d.name, shards), func(t *testing.T) {
+				p := boids.DefaultParams(480, 320)
+				s := d.new(shards)
+				defer s.Close()
+				start := boids.RandomBoids(p, n, rand.New(rand.NewPCG(uint64(shards), 5)))
+				s.Load(p.Space, start)
+				last := make([]boids.Boid, n)
+				var boidsDone sync.WaitGroup
+				for id := range n {
+					boidsDone.Go(func() {
+						var buf []boids.Boid
+						for range updates {
+							self, nbrs := s.Neighbors(id, buf[:0])
+							buf = nbrs
+							s.Move(id, boids.Step(&p, self, nbrs))
+						}
+						last[id], _ = s.Neighbors(id, nil)
+					})
+				}
+				stop := make(chan struct{})
+				readerDone := make(chan error, 1)
+				go func() {
+					var pic []boids.Boid
+					for {
+						pic = s.Read(pic[:0])
+						if len(pic) != n {
+							readerDone <- fmt.Errorf("a picture of %d boids, want %d", len(pic), n)
+							return
+						}
+						for i, b := range pic {
+							if !b.Pos.Finite() || b.Pos.X < 0 || b.Pos.X >= p.W || b.Pos.Y < 0 || b.Pos.Y >= p.H {
+								readerDone <- fmt.Errorf("boid %d pictured at %+v, which no boid writes", i, b)
+								return
+							}
+						}
+						s.(boids.Counting).Counters()
+						s.(boids.Regional).Regions(nil)
+						select {
+						case <-stop:
+							readerDone <- nil
+							return
+						default:
+						}
+					}
+				}()
+				boidsDone.Wait()
+				close(stop)
+				require.NoError(t, <-readerDone)
+				require.NoError(t, boidstest.CheckMap(s, p.Space, last))
+				c := s.(boids.Counting).Counters()
+				require.Equal(t, uint64(n*updates), c.Writes, "every move counted once")
+			})
+		}
+	}
 }
