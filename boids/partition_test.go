@@ -160,8 +160,7 @@ func TestPartitionChecksFail(t *testing.T) {
 // regions all the time, under the race detector. Every picture must hold
 // every boid, inside the world; once the boids stop, the map must hold
 // exactly the states they last wrote and agree with brute force, and every
-// move must have been counted once. (The conformance suite's free-running
-// hammer checks each answer against the states really written.)
+// move must have been counted once.
 func TestPartitionFree(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
 	const n, updates = 200, 60
