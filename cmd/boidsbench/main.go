@@ -79,6 +79,7 @@ per neighbour query). Ctrl-C prints the rows finished so far.
 	fs.IntVar(&o.run.Ticks, "ticks", 600, "timed ticks per combination")
 	fs.IntVar(&o.run.Warmup, "warmup", 100, "untimed ticks before timing")
 	fs.Uint64Var(&o.run.Seed, "seed", 1, "seed of the starting flock")
+	fs.IntVar(&o.run.Shards, "shards", boids.DefaultShards, fmt.Sprintf("bands of the sharded and actors designs, 1..%d", boids.MaxShards))
 	fs.StringVar(&o.csv, "csv", "", "also write the rows as CSV to `file`")
 	fs.StringVar(&o.json, "json", "", "also write the rows as JSON to `file`")
 	fs.StringVar(&o.png, "png", "", "also draw ticks/s against boids to `file` (PNG)")
@@ -98,6 +99,9 @@ per neighbour query). Ctrl-C prints the rows finished so far.
 	}
 	if o.procs, err = parseCounts("procs", *procs, 1, 1024); err != nil {
 		return o, err
+	}
+	if o.run.Shards < 1 || o.run.Shards > boids.MaxShards {
+		return o, fmt.Errorf("-shards %d: allowed 1..%d", o.run.Shards, boids.MaxShards)
 	}
 	if o.run.Ticks < 1 || o.run.Warmup < 0 {
 		return o, fmt.Errorf("-ticks %d, -warmup %d: want at least 1 timed tick and no negative warm-up", o.run.Ticks, o.run.Warmup)
@@ -185,8 +189,8 @@ func header(o options) []string {
 	return []string{
 		fmt.Sprintf("boidsbench %s, %s %s/%s, CPU %s (%d logical)", time.Now().UTC().Format("2006-01-02 15:04 MST"),
 			runtime.Version(), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU()),
-		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid, about 30 candidates per neighbour query; seed %d; %d warm-up then %d timed ticks per row",
-			boids.BenchArea, o.run.Seed, o.run.Warmup, o.run.Ticks),
+		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid, about 30 candidates per neighbour query; seed %d; %d warm-up then %d timed ticks per row; sharded and actors in %d bands",
+			boids.BenchArea, o.run.Seed, o.run.Warmup, o.run.Ticks, o.run.Shards),
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",
 		"lock wait: runtime/metrics /sync/mutex/wait/total:seconds per tick, summed over waiting goroutines (sampled; runtime-internal locks too); contended, CAS retries: the design's counters",

@@ -79,6 +79,8 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		{"-strategies", "foo"},
 		{"-procs", "0"},
 		{"-ticks", "0"},
+		{"-shards", "0"},
+		{"-shards", "65"},
 		{"extra"},
 	} {
 		var out, errb bytes.Buffer
