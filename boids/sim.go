@@ -16,6 +16,9 @@ type Config struct {
 	TPS      float64 // target ticks per second; in the free regime, updates per boid per second
 	Strategy string
 	Mode     Mode
+	// Shards is how many parts the partitioned designs split the map
+	// into; 0 means DefaultShards.
+	Shards int
 	// Log receives one line per user-visible change (count, strategy,
 	// regime, pause, reset); nil discards them.
 	Log func(msg string)
@@ -40,6 +43,9 @@ func (c Config) Validate() error {
 	}
 	if c.Mode == Free && !runsFree(c.Strategy) {
 		return fmt.Errorf("mode free: design %q does not run free (it does not claim boidstest.TestFreeRunning)", c.Strategy)
+	}
+	if c.Shards < 0 || c.Shards > MaxShards {
+		return fmt.Errorf("%d shards: allowed 1..%d", c.Shards, MaxShards)
 	}
 	return c.Params.Validate()
 }
@@ -72,6 +78,10 @@ type Snapshot struct {
 	Rates    []float32
 	Updates  uint64
 	ReadCost Quantiles
+	// Shards is the shard setting; Regions are the cumulative contention
+	// figures per part of the map (RegionsOf).
+	Shards  int
+	Regions []Region
 }
 
 // Sim runs a Flock on its own clock in a coordinator goroutine, applies
@@ -98,6 +108,7 @@ type Sim struct {
 	flock    *Flock
 	rng      *rand.Rand
 	seed     uint64
+	shards   int
 	tps      float64
 	paused   bool
 	ticker   *time.Ticker
@@ -116,6 +127,11 @@ func NewSim(cfg Config) (*Sim, error) {
 		return nil, err
 	}
 	strat, _ := NewStrategy(cfg.Strategy)
+	shards := cfg.Shards
+	if shards == 0 {
+		shards = DefaultShards
+	}
+	setShards(strat, shards)
 	rng := newRand(cfg.Seed)
 	flock, err := NewFlock(cfg.Params, RandomBoids(cfg.Params, cfg.Boids, rng), strat)
 	if err != nil {
@@ -126,7 +142,7 @@ func NewSim(cfg Config) (*Sim, error) {
 		kick:  make(chan struct{}, 1),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
-		flock: flock, rng: rng, seed: cfg.Seed, tps: cfg.TPS,
+		flock: flock, rng: rng, seed: cfg.Seed, tps: cfg.TPS, shards: shards,
 		second: time.Now(),
 	}
 	if cfg.Mode == Free {
@@ -218,6 +234,8 @@ func (s *Sim) publish() {
 	snap.Counters = s.flock.Counters()
 	snap.Stats = s.stats
 	s.snapFree(snap)
+	snap.Shards = s.shards
+	snap.Regions = RegionsOf(s.flock.Strategy(), snap.Params.Space, &snap.Counters, snap.Regions[:0])
 	snap.Published = time.Now()
 	if old := s.cur.Swap(b); old != nil {
 		old.refs.Add(-1)
@@ -398,9 +416,37 @@ func (s *Sim) SetStrategy(name string) {
 		if s.free.mode == Free && !runsFree(name) {
 			s.leaveFree(name + " does not run free")
 		}
+		setShards(st, s.shards)
 		s.flock.SetStrategy(st)
 		s.logf("strategy: %s -> %s (tick %d, %d boids)", old, name, s.flock.Ticks(), s.flock.Len())
 	})
+}
+
+// SetShards changes how many parts the partitioned designs split the map
+// into, clamped to 1..MaxShards; the design in use, if partitioned, is
+// reloaded with the exact state.
+func (s *Sim) SetShards(n int) {
+	s.do(func() {
+		n = ClampShards(n)
+		if n == s.shards {
+			return
+		}
+		s.logf("shards: %d -> %d (tick %d)", s.shards, n, s.flock.Ticks())
+		s.shards = n
+		if setShards(s.flock.Strategy(), n) {
+			s.flock.SetStrategy(s.flock.Strategy())
+		}
+	})
+}
+
+// setShards gives a partitioned design its shard count and reports whether
+// st is one.
+func setShards(st Strategy, n int) bool {
+	p, ok := st.(Partitioned)
+	if ok {
+		p.SetShards(n)
+	}
+	return ok
 }
 
 // SetParams changes the rules between ticks; invalid ones are logged and

@@ -127,7 +127,7 @@ type Design struct {
 	Free bool
 }
 
-// registry holds the designs in key order (1, 2, 3, then the registered
+// registry holds the designs in key order (1 to 5, then the registered
 // ones). It is unexported so that nobody can change it behind a running
 // flock: readers get copies, and Register refuses once a flock has started.
 var registry = struct {
@@ -138,6 +138,8 @@ var registry = struct {
 	{"mutex", func() Strategy { return NewMutex() }, true},
 	{"channel", func() Strategy { return NewChannel() }, true},
 	{"lockfree", func() Strategy { return NewLockFree() }, true},
+	{"sharded", func() Strategy { return NewSharded() }, true},
+	{"actors", func() Strategy { return NewActors() }, true},
 }}
 
 // Designs returns a copy of the designs, built-in ones first, in key order.

@@ -96,6 +96,8 @@ type Run struct {
 	Ticks  int
 	Warmup int
 	Seed   uint64
+	// Shards is the partitioned designs' band count (sharded, actors).
+	Shards int
 	// GoroutineBytes is what one goroutine's descriptor costs (see
 	// WarmGoroutines); Measure adds it for each goroutine a flock runs.
 	GoroutineBytes float64
@@ -116,6 +118,9 @@ func (r Run) newFlock(c Combo) (flock, error) {
 	s, err := boids.NewStrategy(c.Strategy)
 	if err != nil {
 		return nil, err
+	}
+	if ps, ok := s.(boids.Partitioned); ok && r.Shards > 0 {
+		ps.SetShards(r.Shards)
 	}
 	return boids.NewFlock(p, start, s)
 }

@@ -75,7 +75,7 @@ per neighbour query). Ctrl-C prints the rows finished so far.
 // included: they are checked (distinct, writable) before any measuring.
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := cli.NewFlagSet("boidsbench")
-	o := options{run: Run{Ticks: 600, Warmup: 100, Seed: 1}}
+	o := options{run: Run{Ticks: 600, Warmup: 100, Seed: 1, Shards: boids.DefaultShards}}
 	sizes := fs.String("boids", "1000,5000,10000", "flock sizes, comma-separated (world area grows with the flock: boids.BenchParams)")
 	strategies := fs.String("strategies", "all", "designs and baselines, comma-separated: "+strings.Join(strategyNames(), ", ")+", or all")
 	procs := fs.String("procs", fmt.Sprintf("1,%d", runtime.NumCPU()), "GOMAXPROCS values, comma-separated")
@@ -85,6 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Int(&o.run.Ticks, 1, maxTicks, "ticks", fmt.Sprintf("timed ticks per combination, `N` in 1..%d", maxTicks))
 	fs.Int(&o.run.Warmup, 0, maxTicks, "warmup", fmt.Sprintf("untimed ticks before timing, `N` in 0..%d", maxTicks))
 	fs.Uint64(&o.run.Seed, "seed", "seed `N` of the starting flock")
+	fs.Int(&o.run.Shards, 1, boids.MaxShards, "shards", fmt.Sprintf("bands of the sharded and actors designs, `N` in 1..%d", boids.MaxShards))
 	fs.File(&o.csv, "csv", "also write the rows as CSV to `file`")
 	fs.File(&o.json, "json", "also write the rows as JSON to `file`")
 	fs.File(&o.png, "png", "also draw ticks/s against boids to `file` (PNG)")
@@ -190,8 +191,8 @@ func header(o options) []string {
 	return []string{
 		fmt.Sprintf("boidsbench %s, %s %s/%s, CPU %s (%d logical)", time.Now().UTC().Format("2006-01-02 15:04 MST"),
 			runtime.Version(), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU()),
-		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid, about 30 candidates per neighbour query; seed %d; %d warm-up then %d timed ticks per row",
-			boids.BenchArea, o.run.Seed, o.run.Warmup, o.run.Ticks),
+		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid, about 30 candidates per neighbour query; seed %d; %d warm-up then %d timed ticks per row; sharded and actors in %d bands",
+			boids.BenchArea, o.run.Seed, o.run.Warmup, o.run.Ticks, o.run.Shards),
 		"ns/boid-tick: wall time per boid update; cpu ns/update: the process's CPU time (user + system, getrusage) per update",
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",

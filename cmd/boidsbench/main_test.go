@@ -81,6 +81,8 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		{"-ticks", "0"},
 		{"-modes", "lockstep"},
 		{"-rate", "0"},
+		{"-shards", "0"},
+		{"-shards", "65"},
 		{"extra"},
 		{"-ticks", "abc"},
 		{"-ticks", "1e9"},

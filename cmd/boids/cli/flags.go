@@ -56,6 +56,11 @@ func Parse(name string, args []string, stderr io.Writer, def Options) (Options, 
 	fs.Var(modeValue{&o.Mode}, "mode", "regime `ticked|free`: lock-step ticks, or every boid on its own at -tps updates/s (F switches)")
 	fs.Var(colourValue{&o.Colour}, "colour", "what the boids' colour shows: `"+strings.Join(Colours, "|")+"` (C cycles)")
 
+	// The partitioned designs and the flight recorder.
+	fs.Int(&o.Shards, 1, boids.MaxShards, "shards", fmt.Sprintf("parts the sharded and actors designs split the map into, `N` in 1..%d (at most one per row of cells)", boids.MaxShards))
+	fs.Bool(&o.Flight, "flight", "keep the last seconds of execution trace in memory (T writes them to boids-trace-*.out)")
+	fs.Var(&floatValue{&o.FlightSpike, 0, 1000}, "flight-spike", "with -flight, write a trace when a tick or frame takes more than `N` times the recent p99 (0: never)")
+
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprintf(stderr, "Usage: %s [flags]\n", name)

@@ -237,3 +237,26 @@ func (v fileValue) Set(s string) error {
 	*v.p = s
 	return nil
 }
+
+// floatValue is a number flag limited to lo..hi. Like the whole numbers, it
+// refuses a leading "+".
+type floatValue struct {
+	p      *float64
+	lo, hi float64
+}
+
+func (v *floatValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v.p, 'g', -1, 64)
+}
+
+func (v *floatValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || strings.HasPrefix(s, "+") || !(f >= v.lo && f <= v.hi) {
+		return fmt.Errorf("allowed a number %g..%g", v.lo, v.hi)
+	}
+	*v.p = f
+	return nil
+}

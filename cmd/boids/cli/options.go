@@ -37,6 +37,13 @@ type Options struct {
 	// MetricsCSV, when set, is the file that gets one row of figures per
 	// second.
 	MetricsCSV string
+	// Shards is how many parts the partitioned designs split the map into.
+	Shards int
+	// Flight keeps a flight recorder of the execution trace running; T
+	// writes it out. FlightSpike, when above zero, also writes it when a
+	// tick or frame takes more than FlightSpike times the recent p99.
+	Flight      bool
+	FlightSpike float64
 	// Profiles are the profiling files to write.
 	Profiles Profiles
 	// Mode is the regime the boids start in (F switches it).
@@ -62,6 +69,11 @@ func Defaults() Options {
 		Edges:    boids.Wrap,
 		Overlay:  true,
 		Colour:   Colours[0],
+		Shards:   boids.DefaultShards,
+		// A trace of a spike needs the recorder running: the spike
+		// trigger is on by default, the recorder is not, as it costs the
+		// flock (README's Investigate contention).
+		FlightSpike: 4,
 	}
 }
 
@@ -76,6 +88,7 @@ func (o Options) Config(log func(string)) boids.Config {
 		TPS:      o.TPS,
 		Strategy: o.Strategy,
 		Mode:     o.Mode,
+		Shards:   o.Shards,
 		Log:      log,
 	}
 }

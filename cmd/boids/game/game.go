@@ -77,6 +77,7 @@ func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game,
 			panel:       newPanel(),
 			help:        newHelp(),
 			meter:       newMeter(snap),
+			flight:      newFlight(log, opts.Flight, opts.FlightSpike),
 			compare:     comparison{designs: designs},
 		},
 		flock: newFlockRenderer(),
@@ -100,6 +101,9 @@ func (g *Game) Update() error {
 	}
 	t0 := time.Now()
 	g.snap = g.feed.Latest()
+	g.heat.observe(g.snap)
+	g.flight.poll()
+	g.flight.ticks(g.snap, t0)
 	captured := false
 	if g.showPanel {
 		var err error
@@ -140,12 +144,14 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	t0 := time.Now()
 	if !g.lastDraw.IsZero() {
 		g.frames.push(t0.Sub(g.lastDraw), g.updateCPU, g.drawCPU)
+		g.flight.frame(t0.Sub(g.lastDraw), t0)
 	}
 	g.lastDraw, g.updateCPU = t0, 0
 	sw, sh := screen.Bounds().Dx(), screen.Bounds().Dy()
 	v := fit(float32(g.opts.Width), float32(g.opts.Height), sw, sh)
-	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale), g.tintFor(g.snap))
 	a := g.overlayAtlas()
+	g.flock.draw(screen, g.snap.Boids, v, float32(g.scale), g.tintFor(g.snap))
+	g.heat.draw(screen, a, v, float32(g.scale))
 	g.drawShapes(screen, a, v)
 	statusH := g.status.draw(screen, g.status.format(ebiten.ActualFPS(), g.snap), g.scale)
 	if g.showOverlay {

@@ -27,6 +27,9 @@ type hud struct {
 	updateCPU  time.Duration
 	drawCPU    time.Duration
 	overlayCPU time.Duration // this frame's overlay work so far
+
+	heat   heat    // the contention map (G), and the overlay's per-part figures
+	flight *flight // the flight recorder (T)
 }
 
 // measure closes the metrics window once a second (feeding the comparison
@@ -43,6 +46,7 @@ func (g *Game) measure(now time.Time) error {
 	}
 	if g.showOverlay && g.overlay.due(now) {
 		g.overlay.format(&g.meter.last, g.frames.quantiles(), g.snap, &g.compare)
+		g.heat.lines(&g.overlay.text)
 		g.overlayCPU += time.Since(now)
 	}
 	return nil

@@ -3,6 +3,7 @@ package game
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/inpututil"
@@ -27,6 +28,7 @@ const (
 	gridAction
 	modeAction
 	colourAction
+	traceAction
 	shotAction
 	quitAction
 	attractAction
@@ -63,9 +65,10 @@ var keyTable = []binding{
 	{"M", "metrics overlay on / off", overlayAction, bind(ebiten.KeyM), (*Game).toggleOverlay},
 	{"P", "control panel on / off", panelAction, bind(ebiten.KeyP), func(g *Game) { g.showPanel = !g.showPanel }},
 	{"H / F1", "the help card (these keys) on / off", helpAction, bind(ebiten.KeyH, ebiten.KeyF1), func(g *Game) { g.showHelp = !g.showHelp }},
-	{"G", "grid's cells on / off", gridAction, bind(ebiten.KeyG), func(g *Game) { g.setGrid(!g.showGrid) }},
+	{"G", "grid's cells, heat map, neither", gridAction, bind(ebiten.KeyG), (*Game).cycleGridView},
 	{"F", "ticked / free-running boids", modeAction, bind(ebiten.KeyF), (*Game).toggleMode},
 	{"C", "colour the boids by heading / by update rate", colourAction, bind(ebiten.KeyC), func(g *Game) { g.setColour(g.colour.next()) }},
+	{"T", "write the flight recorder's trace, boids-trace-YYYYMMDD-HHMMSS.out", traceAction, bind(ebiten.KeyT), func(g *Game) { g.flight.dump(time.Now(), "key T") }},
 	{"F12", "save a screenshot, boids-YYYYMMDD-HHMMSS.png, in the current folder", shotAction, bind(ebiten.KeyF12), (*Game).screenshot},
 	{"Esc / Q", "quit", quitAction, bind(ebiten.KeyEscape, ebiten.KeyQ), nil},
 	{"left mouse", "attract the flock to the pointer (green ring: its reach)", attractAction, nil, nil},

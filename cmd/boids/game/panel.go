@@ -14,7 +14,7 @@ import (
 // Panel geometry in debugui's logical pixels.
 const (
 	panelW = 300
-	panelH = 545
+	panelH = 610
 )
 
 // panel is the control panel. Its fields mirror the game's record of the
@@ -36,6 +36,9 @@ type panel struct {
 	// note is why the last entry in a field was refused, shown at the
 	// panel's foot until the next entry is accepted.
 	note string
+	// The partitioned designs and the flight recorder (panel_partition.go).
+	shards       int
+	heat, flight bool
 	// Rule knobs as the sliders want them.
 	sep, ali, coh, radius, sepDist, maxSpeed float64
 }
@@ -73,6 +76,7 @@ func (p *panel) mirror(g *Game) {
 	p.grid = g.showGrid
 	p.free = g.snap.Mode == boids.Free
 	p.colour = int(g.colour)
+	p.shards, p.heat, p.flight = g.snap.Shards, g.heat.on, g.flight.on()
 	p.sep, p.ali, p.coh = float64(prm.Separation), float64(prm.Alignment), float64(prm.Cohesion)
 	p.radius, p.sepDist, p.maxSpeed = float64(prm.Radius), float64(prm.SepDist), float64(prm.MaxSpeed)
 }
@@ -121,6 +125,7 @@ func (p *panel) widgets(ctx *debugui.Context, g *Game) {
 	ctx.Button("Reset").On(g.reset)
 	ctx.SetGridLayout([]int{-1, -1}, nil)
 	ctx.Checkbox(&p.grid, "Show grid (G)").On(func() { g.setGrid(p.grid) })
+	p.partitionWidgets(ctx, g)
 	ctx.Button("Help (H)").On(func() { g.showHelp = !g.showHelp })
 	ctx.Checkbox(&p.free, "Free-running (F)").On(g.toggleMode)
 	ctx.Dropdown(&p.colour, cli.Colours).On(func() { g.setColour(colourMode(p.colour)) })

@@ -89,6 +89,7 @@ func run(opts cli.Options, quit *signals) error {
 	if err != nil {
 		return err
 	}
+	defer g.flight.close()
 	g.quit = quit
 	if opts.MetricsCSV != "" {
 		// Each row is one write that reports its own error, so a plain file

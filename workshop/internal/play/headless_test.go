@@ -34,7 +34,7 @@ func TestHeadless(t *testing.T) {
 			"", "workshop: invalid value \"0\" for flag -boids: allowed a whole number 1..100000\n"},
 		{"window only", []string{"-screenshot", filepath.Join(t.TempDir(), "x.png")}, 2,
 			"", "workshop: -screenshot needs the window: build without -tags headless (xvfb-run -a go run . gives one without a display)\n"},
-		{"help", []string{"-h"}, 0, "", "-strategy NAME\n    \tsynchronization design NAME: mutex, channel, lockfree, mychannel (default mychannel)"},
+		{"help", []string{"-h"}, 0, "", "-strategy NAME\n    \tsynchronization design NAME: mutex, channel, lockfree, sharded, actors, mychannel (default mychannel)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

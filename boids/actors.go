@@ -1,0 +1,458 @@
+package boids
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Actors is the channel design partitioned: the grid's rows are grouped
+// into bands, and each band has its own owner goroutine (an actor) that
+// alone touches its cells, as the channel design's owner does for the
+// whole map. Owners serve in parallel, so two cores can both serve.
+//
+// What is shared, and who may touch it:
+//   - an owner's cells and index (which boids it holds, where, and the
+//     latest move of each it applied) are local to its goroutine; nobody
+//     else can reach them. Each owner holds its band's boids and, as
+//     copies, the boids of the row of cells just outside the band on each
+//     side (its halo).
+//   - a boid reaches an owner only by message on the owner's channel: a
+//     query (a round trip) goes to the owner of the boid's row; a move (fire
+//     and forget) goes to every owner that holds the boid before or after
+//     it, each of which updates, adds or drops its copy.
+//   - own[id] and seq[id] (the boid's latest state and move count) and the
+//     boid's query belong to the goroutine calling Neighbors and Move for
+//     id; the round-trip counters in a query are atomics, read by Counters.
+//   - Load, Read, EndTick, Counters, Regions and Close are the
+//     coordinator's, one at a time; their messages carry the call's
+//     arguments in the actor, owned by the owner until it replies.
+//
+// Why a border query asks one owner: the cells a query scans lie in the
+// asker's row and the rows next to it, all of which that row's owner holds
+// (band plus halo). A query that asked two owners one after the other could
+// miss a neighbour handed from the second to the first in between, or see
+// it twice; one owner answers from one consistent state. A crossing is
+// therefore never in flight: both owners hold the boid before and after a
+// one-row move (a boid moves at most one row a tick, as MaxSpeed is at most
+// the radius and rows are at least that high), and each applies the moves
+// of one boid in the order it sent them (one sender, one channel: FIFO).
+// No boid is lost or seen twice, with or without a tick barrier.
+//
+// Read asks every owner at once for what it holds and keeps, for each boid,
+// the copy of its latest move. In the lock-step regime every copy is
+// current. In the free regime the picture is each owner's state at the
+// moment it served the read, so two parts of it can be a few moves apart.
+//
+// What the border costs: a move in a band's edge row is sent to the owner
+// next door too (two messages instead of one); with b bands over r rows
+// about 2b/r of moves pay it, and owners hold about that share of extra
+// copies. A query costs one round trip wherever it is. Owners index boids
+// by id, 12 bytes per boid each, which is what bounds MaxShards.
+type Actors struct {
+	l       bands
+	want    int
+	owners  []*actor // nil before the first Load and after Close
+	own     []Boid
+	seq     []uint32
+	queries []actorQuery
+	rtts    Hist    // sampled round trips gathered by Counters
+	best    []int64 // Read's scratch: the move count of the copy kept, per boid
+	last    []Boid  // what Read last returned, for a boid no owner reported
+}
+
+// actorQuery is boid id's reusable request. From the send until done is
+// signalled the owner owns self and buf.
+type actorQuery struct {
+	self    Boid
+	buf     []Boid
+	done    chan struct{}
+	sent    uint64
+	rtt     atomic.Int64 // summed sampled round trips, ns
+	rttN    atomic.Uint64
+	lastRTT atomic.Int64
+	histN   uint64 // the coordinator's: rttN when Counters last took lastRTT
+}
+
+type actorOp uint8
+
+const (
+	actQuery actorOp = iota
+	actMove
+	actLoad
+	actRead
+	actStats
+)
+
+// actorMsg is what an owner receives, 48 bytes copied into its channel's
+// buffer, so a send allocates nothing.
+type actorMsg struct {
+	op  actorOp
+	id  int32
+	seq uint32
+	b   Boid
+	q   *actorQuery
+}
+
+// actorQueue is each owner's channel buffer: a boid finding it full blocks
+// on a move it meant to fire and forget.
+const actorQueue = 1024
+
+// actor is one owner. in, done and stopped are made before it starts; the
+// rest is the owner goroutine's, and the coordinator's only while it waits
+// for a reply to its call.
+type actor struct {
+	in      chan actorMsg
+	done    chan struct{}
+	stopped chan struct{}
+
+	l       *bands
+	band    int
+	holds   []bool // row -> the owner keeps its boids (band and halo)
+	cells   cells
+	cellOf  []int32 // boid id -> cell, -1 when not held
+	slot    []int32
+	seq     []uint32 // boid id -> count of the move held
+	load    []Boid   // Load's input
+	st      actorStats
+	report  actorStats // st as of the last stats call, the coordinator's to read
+	batch   time.Time
+	reading []heldBoid // Read's reply, handed to the coordinator
+}
+
+type heldBoid struct {
+	id  int32
+	seq uint32
+	b   Boid
+}
+
+// actorStats are one owner's counts since Load.
+type actorStats struct {
+	reads, writes, messages uint64
+	queueSum, queueMax      uint64
+	busy                    time.Duration
+}
+
+// NewActors returns the actors design with DefaultShards owners. Its
+// owners start on the first Load and end on Close.
+func NewActors() *Actors { return &Actors{want: DefaultShards} }
+
+func (a *Actors) Name() string { return "actors" }
+
+// SetShards sets the number of owners for the next Load.
+func (a *Actors) SetShards(n int) { a.want = ClampShards(n) }
+
+// Shards is the number of owners, or the setting before the first Load.
+func (a *Actors) Shards() int {
+	if len(a.owners) == 0 {
+		return a.want
+	}
+	return len(a.owners)
+}
+
+func (a *Actors) Load(sp Space, boids []Boid) {
+	a.l.layout(sp, a.want)
+	if len(a.owners) != a.l.count() {
+		a.Close()
+		a.owners = make([]*actor, a.l.count())
+		for k := range a.owners {
+			o := &actor{in: make(chan actorMsg, actorQueue), done: make(chan struct{}, 1), stopped: make(chan struct{})}
+			a.owners[k] = o
+			go o.run()
+		}
+	}
+	for k, o := range a.owners {
+		o.l, o.band, o.load = &a.l, k, boids
+	}
+	a.callAll(actLoad)
+	for _, o := range a.owners {
+		o.load = nil
+	}
+	a.own = append(a.own[:0], boids...)
+	a.last = append(a.last[:0], boids...)
+	a.seq = resize(a.seq, len(boids))
+	clear(a.seq)
+	a.rtts = Hist{}
+	n := len(boids)
+	if n > len(a.queries) {
+		// Keep the reply channels of earlier loads: a resize storm makes new
+		// ones only for boids it has never seen.
+		grown := make([]actorQuery, n)
+		for i := range a.queries {
+			grown[i].done = a.queries[i].done
+		}
+		a.queries = grown
+	}
+	for i := range a.queries[:n] {
+		q := &a.queries[i]
+		if q.done == nil {
+			q.done = make(chan struct{}, 1)
+		}
+		q.self, q.buf, q.sent, q.histN = Boid{}, nil, 0, 0
+		q.rtt.Store(0)
+		q.rttN.Store(0)
+		q.lastRTT.Store(0)
+	}
+}
+
+// callAll sends op to every owner, then waits for every reply, so owners
+// serve it in parallel.
+func (a *Actors) callAll(op actorOp) {
+	for _, o := range a.owners {
+		o.in <- actorMsg{op: op}
+	}
+	for _, o := range a.owners {
+		<-o.done
+	}
+}
+
+func (a *Actors) Neighbors(id int, buf []Boid) (Boid, []Boid) {
+	q := &a.queries[id]
+	q.buf = buf
+	q.sent++
+	_, row := a.l.cell(a.own[id].Pos)
+	in := a.owners[a.l.bandOf[row]].in
+	m := actorMsg{op: actQuery, id: int32(id), q: q}
+	// Boids sample on different ticks (id shifts the phase), so the clock
+	// reads spread evenly over ticks.
+	if (q.sent+uint64(id))%rttEvery != 0 {
+		in <- m
+		<-q.done
+	} else {
+		t := time.Now()
+		in <- m
+		<-q.done
+		d := time.Since(t)
+		q.lastRTT.Store(int64(d))
+		q.rtt.Add(int64(d))
+		q.rttN.Add(1)
+	}
+	buf, q.buf = q.buf, nil
+	return q.self, buf
+}
+
+func (a *Actors) Move(id int, b Boid) {
+	_, orow := a.l.cell(a.own[id].Pos)
+	_, nrow := a.l.cell(b.Pos)
+	a.own[id] = b
+	a.seq[id]++
+	var rows [6]int
+	var r3 [3]int
+	n := copy(rows[:], r3[:a.l.rowsAround(orow, &r3)])
+	n += copy(rows[n:], r3[:a.l.rowsAround(nrow, &r3)])
+	var to [6]int
+	m := actorMsg{op: actMove, id: int32(id), seq: a.seq[id], b: b}
+	for _, k := range a.l.bandsOf(rows[:n], to[:0]) {
+		a.owners[k].in <- m
+	}
+}
+
+// EndTick does nothing: every owner applies a boid's moves before anything
+// the boid or the coordinator sends it later (one channel per owner, FIFO),
+// so the next tick's queries and Read already see every move of this one.
+func (a *Actors) EndTick() {}
+
+// Read asks every owner for the boids it holds and keeps each boid's latest
+// copy.
+func (a *Actors) Read(dst []Boid) []Boid {
+	if len(a.owners) == 0 {
+		return dst
+	}
+	a.callAll(actRead)
+	a.best = resize(a.best, len(a.own))
+	for i := range a.best {
+		a.best[i] = -1
+	}
+	for _, o := range a.owners {
+		for _, h := range o.reading {
+			if int64(h.seq) > a.best[h.id] {
+				a.best[h.id] = int64(h.seq)
+				a.last[h.id] = h.b
+			}
+		}
+	}
+	return append(dst, a.last...)
+}
+
+// Close ends every owner and waits for them. Closing twice, or without a
+// Load, does nothing.
+func (a *Actors) Close() {
+	for _, o := range a.owners {
+		close(o.in)
+	}
+	for _, o := range a.owners {
+		<-o.stopped
+	}
+	a.owners = nil
+}
+
+// Counters adds up what the owners counted and the round trips the boids
+// sampled; like Channel's, it takes each boid's latest sample into the
+// histogram, which misses none when read after every tick.
+func (a *Actors) Counters() Counters {
+	var c Counters
+	if len(a.owners) == 0 {
+		return c
+	}
+	a.callAll(actStats)
+	for _, o := range a.owners {
+		st := &o.report
+		c.Reads += st.reads
+		c.Writes += st.writes
+		c.Messages += st.messages
+		c.QueueSum += st.queueSum
+		c.QueueMax = max(c.QueueMax, st.queueMax)
+		c.OwnerBusy += st.busy
+	}
+	for i := range a.queries[:len(a.own)] {
+		q := &a.queries[i]
+		c.RoundTrip += time.Duration(q.rtt.Load())
+		n := q.rttN.Load()
+		c.RTTSamples += n
+		if q.histN != n {
+			a.rtts.Record(time.Duration(q.lastRTT.Load()))
+			q.histN = n
+		}
+	}
+	c.RTTHist = a.rtts
+	return c
+}
+
+// Regions reports each owner's queue and busy time.
+func (a *Actors) Regions(dst []Region) []Region {
+	if len(a.owners) == 0 {
+		return dst
+	}
+	a.callAll(actStats)
+	for k, o := range a.owners {
+		r := a.l.region(k)
+		r.Served = o.report.reads
+		r.QueueSum, r.QueueMax = o.report.queueSum, o.report.queueMax
+		r.Busy = o.report.busy
+		dst = append(dst, r)
+	}
+	return dst
+}
+
+// run is the owner goroutine: it serves messages until in is closed. Busy
+// time is measured per batch, from the message that woke it until its
+// queue is empty, so the clock is read twice per batch.
+func (o *actor) run() {
+	defer close(o.stopped)
+	for m := range o.in {
+		o.batch = time.Now()
+		o.serve(m)
+		open := o.drain()
+		o.st.busy += time.Since(o.batch)
+		if !open {
+			return
+		}
+	}
+}
+
+func (o *actor) drain() bool {
+	for {
+		select {
+		case m, ok := <-o.in:
+			if !ok {
+				return false
+			}
+			o.serve(m)
+		default:
+			return true
+		}
+	}
+}
+
+func (o *actor) serve(m actorMsg) {
+	switch m.op {
+	case actQuery:
+		o.st.messages++
+		o.st.reads++
+		queued := uint64(len(o.in))
+		o.st.queueSum += queued
+		o.st.queueMax = max(o.st.queueMax, queued)
+		c, s := o.cellOf[m.id], o.slot[m.id]
+		self := o.cells.states[c][s]
+		m.q.self = self
+		m.q.buf = o.cells.near(o.l, int(c), s, self, m.q.buf)
+		m.q.done <- struct{}{}
+		return
+	case actMove:
+		o.st.messages++
+		o.set(m.id, m.seq, m.b)
+		return
+	case actLoad:
+		o.reset()
+		o.batch = time.Now()
+	case actRead:
+		o.reading = o.reading[:0]
+		for c, ids := range o.cells.ids {
+			for s, id := range ids {
+				o.reading = append(o.reading, heldBoid{id, o.seq[id], o.cells.states[c][s]})
+			}
+		}
+	case actStats:
+		// Coordinator calls are not the design's work, so not counted as
+		// messages; their batch's busy time is, as the owner cannot tell
+		// where serving them ends. The batch so far is in the report: st
+		// itself changes after the reply.
+		o.report = o.st
+		o.report.busy += time.Since(o.batch)
+	}
+	o.done <- struct{}{}
+}
+
+// reset takes the boids of the owner's rows from Load's input.
+func (o *actor) reset() {
+	l := o.l
+	o.holds = resize(o.holds, l.rows)
+	clear(o.holds)
+	for r := l.first[o.band]; r < l.first[o.band+1]; r++ {
+		var near [3]int
+		for _, h := range near[:l.rowsAround(r, &near)] {
+			o.holds[h] = true
+		}
+	}
+	n := l.cols * l.rows
+	o.cells.reset(n, l.cols, cellRoomFor(len(o.load), n), o.holds)
+	o.cellOf = resize(o.cellOf, len(o.load))
+	o.slot = resize(o.slot, len(o.load))
+	o.seq = resize(o.seq, len(o.load))
+	clear(o.seq)
+	for id := range o.cellOf {
+		o.cellOf[id] = -1
+	}
+	for id, b := range o.load {
+		if c, row := l.cell(b.Pos); o.holds[row] {
+			o.cellOf[id] = int32(c)
+			o.slot[id] = o.cells.add(c, int32(id), b)
+		}
+	}
+	o.st = actorStats{}
+}
+
+// set applies move seq of boid id: its copy is updated, moved to another
+// cell, added or dropped, as its new row is held or not. The owner of the
+// new row counts it as the move.
+func (o *actor) set(id int32, seq uint32, b Boid) {
+	nc, row := o.l.cell(b.Pos)
+	if int(o.l.bandOf[row]) == o.band {
+		o.st.writes++
+	}
+	o.seq[id] = seq
+	oc := o.cellOf[id]
+	switch {
+	case oc == int32(nc):
+		o.cells.states[nc][o.slot[id]] = b
+		return
+	case oc >= 0:
+		if moved := o.cells.remove(int(oc), o.slot[id]); moved >= 0 {
+			o.slot[moved] = o.slot[id]
+		}
+		o.cellOf[id] = -1
+	}
+	if o.holds[row] {
+		o.cellOf[id] = int32(nc)
+		o.slot[id] = o.cells.add(nc, id, b)
+	}
+}

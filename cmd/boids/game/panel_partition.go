@@ -1,0 +1,15 @@
+package game
+
+import (
+	"github.com/ebitengine/debugui"
+)
+
+// partitionWidgets are the panel's settings for the partitioned designs,
+// the heat map and the flight recorder.
+func (p *panel) partitionWidgets(ctx *debugui.Context, g *Game) {
+	ctx.Checkbox(&p.heat, "Heat map (G)").On(func() { g.setHeat(p.heat) })
+	ctx.Checkbox(&p.flight, "Flight recorder").On(func() { g.flight.set(p.flight) })
+	ctx.SetGridLayout([]int{110, -1}, nil)
+	ctx.Text("Shards")
+	ctx.NumberField(&p.shards, 1).On(func() { g.sim.SetShards(p.shards) })
+}
