@@ -83,7 +83,9 @@ type bands struct {
 func (l *bands) layout(sp Space, n int) {
 	l.sp = sp
 	l.lay = sp.Layout()
-	l.cols, l.rows = sp.Cells()
+	// Radius-wide cells, not the kernel's finer ones (Space.Layout): the
+	// bands scan 3×3 cells and move a boid at most one row at a time.
+	l.cols, l.rows = cellsFor(sp.W, sp.Radius), cellsFor(sp.H, sp.Radius)
 	l.cw, l.ch = sp.W/float32(l.cols), sp.H/float32(l.rows)
 	l.wrap = sp.Edges == Wrap
 	n = min(ClampShards(n), l.rows)
@@ -184,20 +186,26 @@ func (cs *cells) remove(c int, s int32) (moved int32) {
 }
 
 // near appends the boids of the 3×3 cells around cell c strictly within the
-// view radius of self, skipping slot s of cell c (self's own).
+// view radius of self, skipping slot s of cell c (self's own), up to
+// MaxNeighbors of them: the scan stops once the cap is reached, so a crowded
+// world bounds its work as the kernel's own queries do.
 func (cs *cells) near(l *bands, c int, s int32, self Boid, buf []Boid) []Boid {
+	limit := len(buf) + MaxNeighbors
 	var xs, ys [3]int
 	nx := Around(c%l.cols, l.cols, l.wrap, &xs)
 	ny := l.rowsAround(c/l.cols, &ys)
 	for _, cy := range ys[:ny] {
 		row := cy * l.cols
 		for _, cx := range xs[:nx] {
+			if len(buf) >= limit {
+				return buf
+			}
 			run := cs.states[row+cx]
 			if row+cx == c {
-				buf = l.lay.Filter(self.Pos, run[:s], buf)
+				buf = l.lay.FilterTo(self.Pos, run[:s], buf, limit)
 				run = run[s+1:]
 			}
-			buf = l.lay.Filter(self.Pos, run, buf)
+			buf = l.lay.FilterTo(self.Pos, run, buf, limit)
 		}
 	}
 	return buf

@@ -155,7 +155,15 @@ func (l *Layout) filter(p Vec, buf []Boid) Query {
 // elsewhere (the channel design's owner gathers, the asker filters). buf
 // may be cand[:0]: it then filters in place.
 func (l *Layout) Filter(p Vec, cand, buf []Boid) []Boid {
+	return l.FilterTo(p, cand, buf, len(buf)+MaxNeighbors)
+}
+
+// FilterTo is Filter for a query that spans several calls, each over some
+// of its candidates: buf stops growing at length limit, the query's start
+// plus MaxNeighbors (the partitioned designs scan their own cells so).
+func (l *Layout) FilterTo(p Vec, cand, buf []Boid, limit int) []Boid {
 	q := l.filter(p, buf)
+	q.limit = limit
 	return q.Append(cand, buf)
 }
 
