@@ -54,6 +54,7 @@ type Layout struct {
 	Cols, Rows int
 	CW, CH     float32 // a cell's width and height
 	kx, ky     int     // cells a query reaches on each side of its own
+	invCW      float32 // 1/CW, for the spans of a block, which have margins
 	// small: the world is too few cells across for the fast path (row
 	// culling, no wrap arithmetic away from the border), so queries scan
 	// their whole block with the wrap arithmetic.
@@ -68,6 +69,7 @@ func (sp Space) Layout() Layout {
 	}
 	l := Layout{Space: sp, Cols: cellsFor(sp.W, side), Rows: cellsFor(sp.H, side)}
 	l.CW, l.CH = sp.W/float32(l.Cols), sp.H/float32(l.Rows)
+	l.invCW = 1 / l.CW
 	l.kx = int(math.Ceil(float64((sp.Radius + l.CW/64) / l.CW)))
 	l.ky = int(math.Ceil(float64((sp.Radius + l.CH/64) / l.CH)))
 	// A block fewer than half the world across never wraps onto itself, and
@@ -214,9 +216,11 @@ func (l *Layout) block(p Vec, b *Block) {
 			w = float32(math.Sqrt(float64(reach*reach - gap*gap)))
 		}
 		w += mx
-		// Adding Cols before truncating floors the negative ones too.
-		x0 := max(int((p.X-w)/l.CW+float32(l.Cols))-l.Cols, cx-l.kx)
-		x1 := min(int((p.X+w)/l.CW+float32(l.Cols))-l.Cols, cx+l.kx)
+		// Adding Cols before truncating floors the negative ones too. A
+		// product by 1/CW errs by far less than the margin, which the
+		// division, 4 times as slow, would not need either.
+		x0 := max(int((p.X-w)*l.invCW+float32(l.Cols))-l.Cols, cx-l.kx)
+		x1 := min(int((p.X+w)*l.invCW+float32(l.Cols))-l.Cols, cx+l.kx)
 		if !wrap {
 			x0, x1 = max(x0, 0), min(x1, l.Cols-1)
 		}

@@ -107,8 +107,10 @@ func (p Params) Validate() error {
 }
 
 // BenchArea is the world area per boid in benchmarks: about 3.3 boids per
-// default-radius cell, so a neighbour query sees about 30 candidates at any
-// flock size, as in the field measurements the performance targets come from.
+// square of the default radius (30 in the 3×3 such squares a query scanned
+// before the kernel's finer cells; about 10 neighbours from a random
+// start) at any flock size, as in the field measurements the performance
+// targets come from.
 const BenchArea = 235
 
 // BenchParams returns the default rules in a 16:9 world sized for n boids at

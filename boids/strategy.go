@@ -35,7 +35,8 @@ type Strategy interface {
 	// Load replaces all state: boid i gets id i and state boids[i].
 	Load(sp Space, boids []Boid)
 	// Neighbors returns boid id's current state and appends to buf every
-	// boid strictly within the view radius of it, itself excluded. The
+	// boid strictly within the view radius of it, itself excluded, up to
+	// MaxNeighbors of them (the kernel's contract, in grid.go). The
 	// buffer is the caller's again once Neighbors returns (boids lend
 	// buffers to each other), so keep no hold on it.
 	Neighbors(id int, buf []Boid) (Boid, []Boid)

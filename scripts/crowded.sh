@@ -20,28 +20,34 @@ done
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 go build -o "$dir/boids" ./cmd/boids
-display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
-xvfb=$!
+xvfb=
 trap 'kill $xvfb 2>/dev/null; rm -rf "$dir"' EXIT
-sleep 1
 fail=0
 for n in "${sizes[@]}"; do
 	for s in mutex channel lockfree; do
 		log="$dir/$s-$n.txt"
+		# A fresh display per run, so that the window found is this run's.
+		display=:$((100 + RANDOM % 400))
+		Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
+		xvfb=$!
+		sleep 1
 		DISPLAY=$display /usr/bin/time -v "$dir/boids" -seed 1 -boids "$n" -size 64x64 -strategy "$s" >"$log" 2>&1 &
 		game=$!
-		wid=$(DISPLAY=$display xdotool search --sync --name '^boids$' | head -1)
+		# Let it run; look the window up only then, as it may be made twice
+		# on the way up.
 		sleep 10
+		wid=$(DISPLAY=$display xdotool search --sync --name '^boids$' | tail -1)
 		t0=$(date +%s.%N)
 		DISPLAY=$display xdotool windowfocus --sync "$wid" key --window "$wid" Escape
 		for _ in $(seq 600); do kill -0 $game 2>/dev/null || break; sleep 0.05; done
 		took=$(echo "$(date +%s.%N) - $t0" | bc)
 		if kill -0 $game 2>/dev/null; then
-			kill -9 $game
+			kill -9 $(ps -o pid= --ppid $game) $game
 			took="over 30"
 		fi
 		wait $game || true
+		kill $xvfb
+		wait $xvfb 2>/dev/null || true
 		fps=$(sed -n 's/.*avg fps \([0-9.]*\).*/\1/p' "$log")
 		kb=$(awk '/Maximum resident/ {print $6}' "$log")
 		echo "$s $n boids in 64x64: $(grep '^frames:' "$log" || echo 'no summary'); exit ${took}s after Escape; peak RSS ${kb} KB"
