@@ -36,6 +36,9 @@ type Flock struct {
 	// the wake alone.
 	work  func(id int)
 	tick  barrier        // the barrier of the current tick
+	// abandoned is set by Abandon, from any goroutine, and read by Tick
+	// between batches.
+	abandoned atomic.Bool
 	alive sync.WaitGroup // every boid goroutine still running
 	ticks uint64
 	base  Counters // counters of strategies and loads already replaced
@@ -227,6 +230,9 @@ func (f *Flock) Tick() {
 	}
 	var wake, wait time.Duration
 	for lo := 0; lo < len(f.wake); lo += wakeBatch {
+		if f.abandoned.Load() {
+			return
+		}
 		hi := min(lo+wakeBatch, len(f.wake))
 		t0 := time.Now()
 		f.tick.start(lo, hi)
@@ -237,6 +243,9 @@ func (f *Flock) Tick() {
 		f.tick.wait()
 		wake += t1.Sub(t0)
 		wait += time.Since(t1)
+	}
+	if f.abandoned.Load() {
+		return
 	}
 	t2 := time.Now()
 	f.strat.EndTick()
@@ -262,6 +271,13 @@ func (f *Flock) TakeUpdates(h *Hist) {
 	*h = f.updates
 	f.updates = Hist{}
 }
+
+// Abandon makes a tick in progress stop after its current batch of boids,
+// leaving it unfinished, and every later tick return at once; the flock is
+// then good only for Stop. It is the one method safe from any goroutine: a
+// program that quits while a crowded world takes seconds per tick waits
+// for one batch, not for the whole tick.
+func (f *Flock) Abandon() { f.abandoned.Store(true) }
 
 // Ticks is the number of ticks run so far.
 func (f *Flock) Ticks() uint64 { return f.ticks }

@@ -317,6 +317,9 @@ func (r *Reader) release() {
 // Stop ends the clock, every boid goroutine and the strategy's goroutines,
 // and waits for them. Calling it twice is harmless.
 func (s *Sim) Stop() {
+	// A tick in progress ends after its current batch of boids, so the
+	// wait is short even where a whole tick takes seconds.
+	s.flock.Abandon()
 	s.mu.Lock()
 	select {
 	case <-s.stop:
