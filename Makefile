@@ -57,7 +57,9 @@ test: deps-test
 # Xvfb, every design, and fails under 10 frames/s, over a second from Escape
 # to exit, or over 10 KB of peak memory per boid. Wall-clock figures: run it
 # on a quiet machine (it needs xdotool too).
-crowded: deps-test
+# crowded also needs xdotool (it presses Escape), GNU time and bc.
+crowded:
+	$(call ensure,$(TEST_PKGS) xdotool time bc)
 	scripts/crowded.sh
 
 # workshop readies a participant's machine: the system packages, every

@@ -24,7 +24,7 @@ xvfb=
 trap 'kill $xvfb 2>/dev/null; rm -rf "$dir"' EXIT
 fail=0
 for n in "${sizes[@]}"; do
-	for s in mutex channel lockfree; do
+	for s in mutex channel lockfree sharded actors; do
 		log="$dir/$s-$n.txt"
 		# A fresh display per run, so that the window found is this run's.
 		display=:$((100 + RANDOM % 400))

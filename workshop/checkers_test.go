@@ -54,12 +54,14 @@ var wrongFixes = []wrongFix{
 	{"05-lockfree", "rwmutex.go", `snapshot.go imports "sync"`},
 	{"05-lockfree", "in-place.go", "Once a grid is published, nobody may write it again"},
 	{"05-lockfree", "write-after-publish.go", "Once a grid is published, nobody may write it again"},
-	{"06-leak", "stop-no-wait.go", "of its goroutines still ran (they ended just after):\n        50 × (*Swarm).boid at swarm.go:"},
+	// How many boids are still running when Stop returns depends on the
+	// scheduler (50 to 78 seen), so the verdict is matched without the count.
+	{"06-leak", "stop-no-wait.go", "of its goroutines still ran (they ended just after):"},
 	{"06-leak", "clock-left.go", "1 goroutine left: 1 in 06-leak.(*Swarm).clock"},
 	{"07-profile", "guessed.go", `Q1 HoldsContendedLock: "Neighbors" is not what the profiles say`},
 	{"08-barrier", "no-barrier.go", "was left behind in tick"},
 	{"08-barrier", "error-waits-for-all.go", "deadlock: after boid 7's step failed"},
-	{"08-barrier", "stop-no-wait.go", "Stop returned while 300 goroutines of barrier.go still ran"},
+	{"08-barrier", "stop-no-wait.go", "goroutines of barrier.go still ran"},
 	{"09-bench", "lower-median.go", `Q3 LockfreeFaster: "yes" is not what benchstat says`},
 }
 
