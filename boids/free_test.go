@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -22,7 +23,7 @@ import (
 // boid exactly its 60 turns, so the free regime's bookkeeping can be checked
 // to the update without sleeping for real.
 func TestFreeRunsEveryBoidAtTheRate(t *testing.T) {
-	for _, d := range boids.Designs() {
+	for _, d := range freeDesigns() {
 		t.Run(d.Name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				const n = 200
@@ -56,7 +57,7 @@ func TestFreeChangesKeepState(t *testing.T) {
 		rng := rand.New(rand.NewPCG(4, 4))
 		f.RunFree(60)
 		time.Sleep(100 * time.Millisecond)
-		for _, d := range boids.Designs() {
+		for _, d := range freeDesigns() {
 			synctest.Wait()
 			before := haltedBoids(f)
 			f.SetStrategy(d.New())
@@ -215,7 +216,7 @@ func (nopStrategy) Move(int, boids.Boid) {}
 
 // Every built-in design works free: the free regime's conformance suite.
 func TestDesignsRunFree(t *testing.T) {
-	for _, d := range boids.Designs() {
+	for _, d := range freeDesigns() {
 		t.Run(d.Name, func(t *testing.T) { boidstest.TestFreeRunning(t, d.New) })
 	}
 }
@@ -235,4 +236,27 @@ func TestRunFreeClampsTheRate(t *testing.T) {
 		synctest.Wait()
 		assert.InDelta(t, 20*boids.MaxTPS, f.Updates()-u, 20*boids.MaxTPS/10, "clamped to MaxTPS")
 	})
+}
+
+// freeDesigns are the designs that claim the free regime.
+func freeDesigns() []boids.Design {
+	var out []boids.Design
+	for _, d := range boids.Designs() {
+		if d.Free {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Every built-in design runs free but actors, whose cross-owner reads are
+// ordered only by the tick barrier.
+func TestWhichDesignsRunFree(t *testing.T) {
+	var names []string
+	for _, d := range freeDesigns() {
+		names = append(names, d.Name)
+	}
+	if want := []string{"mutex", "channel", "lockfree", "sharded"}; !slices.Equal(names, want) {
+		t.Fatalf("designs that run free: %v, want %v", names, want)
+	}
 }

@@ -63,12 +63,17 @@ func parseStrategies(s string) ([]string, error) {
 
 // Combos lists every combination, grouped by design, then regime, then
 // size, then GOMAXPROCS, the order the table shows them in. Baselines have
-// no goroutine per boid to run free, so they only tick.
+// no goroutine per boid to run free, and a design that does not claim the
+// free regime (boids.Design.Free) is not run in it, so they only tick.
 func Combos(strategies []string, sizes, procs []int, modes []boids.Mode) []Combo {
+	free := map[string]bool{}
+	for _, d := range boids.Designs() {
+		free[d.Name] = d.Free
+	}
 	var out []Combo
 	for _, s := range strategies {
 		for _, m := range modes {
-			if m == boids.Free && slices.Contains(boids.BaselineNames(), s) {
+			if m == boids.Free && !free[s] {
 				continue
 			}
 			for _, n := range sizes {
