@@ -273,8 +273,15 @@ func TestRunWritesEveryOutput(t *testing.T) {
 		"-ticks", "3", "-warmup", "1", "-q", "-csv", csvF, "-json", jsonF, "-png", pngF}, &out, &errb)
 	require.Equal(t, 0, code, errb.String())
 	assert.Empty(t, errb.String(), "-q is silent")
-	// Designs in both regimes, baselines ticked only.
-	rows := (2*len(boids.DesignNames()) + len(boids.BaselineNames())) * 2 * 2
+	// Designs ticked and, those that run free, free too; baselines ticked
+	// only.
+	free := 0
+	for _, d := range boids.Designs() {
+		if d.Free {
+			free++
+		}
+	}
+	rows := (len(boids.DesignNames()) + free + len(boids.BaselineNames())) * 2 * 2
 	assert.Equal(t, 9+1+rows, strings.Count(out.String(), "\n"))
 	assert.Contains(t, out.String(), " free ")
 	for _, f := range []string{csvF, jsonF} {
