@@ -38,7 +38,12 @@ for n in "${sizes[@]}"; do
 		sleep 10
 		wid=$(DISPLAY=$display xdotool search --sync --name '^boids$' | tail -1)
 		t0=$(date +%s.%N)
-		DISPLAY=$display xdotool windowfocus --sync "$wid" key --window "$wid" Escape
+		# The window found may be one the game replaced on its way up: look
+		# it up again and retry once rather than end the whole check.
+		if ! DISPLAY=$display xdotool windowfocus --sync "$wid" key --window "$wid" Escape 2>/dev/null; then
+			wid=$(DISPLAY=$display xdotool search --sync --name '^boids$' | tail -1)
+			DISPLAY=$display xdotool windowfocus --sync "$wid" key --window "$wid" Escape || echo "crowded: could not press Escape in the $s window"
+		fi
 		for _ in $(seq 600); do kill -0 $game 2>/dev/null || break; sleep 0.05; done
 		took=$(echo "$(date +%s.%N) - $t0" | bc)
 		if kill -0 $game 2>/dev/null; then
