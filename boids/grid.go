@@ -133,23 +133,26 @@ type Query struct {
 
 // Query starts a query around p that will append to buf, whose length now
 // is where the count of MaxNeighbors starts.
-func (l *Layout) Query(p Vec, buf []Boid) Query {
-	q := l.filter(p, buf)
+func (l *Layout) Query(p Vec, buf []Boid) (q Query) {
+	l.filter(&q, p, buf)
 	l.block(p, &q.Block)
 	return q
 }
 
-// filter is a query around p with no cells listed, for candidates that
-// were gathered already; only its wrap arithmetic depends on p.
-func (l *Layout) filter(p Vec, buf []Boid) Query {
-	q := Query{p: p, r2: l.Space.Radius * l.Space.Radius, w: l.Space.W, h: l.Space.H,
+// filter makes q a query around p with no cells listed, for candidates
+// that were gathered already; only its wrap arithmetic depends on p. It
+// fills the caller's Query rather than returning one: a Query returned by
+// value took a frame of its own, and the query path's frames together
+// overflowed the 2 KiB a boid goroutine starts with, doubling every boid's
+// stack.
+func (l *Layout) filter(q *Query, p Vec, buf []Boid) {
+	*q = Query{p: p, r2: l.Space.Radius * l.Space.Radius, w: l.Space.W, h: l.Space.H,
 		hw: l.Space.W / 2, hh: l.Space.H / 2, limit: len(buf) + MaxNeighbors}
 	if l.Space.Edges == Wrap {
 		cx := min(max(int(p.X/l.CW), 0), l.Cols-1)
 		cy := min(max(int(p.Y/l.CH), 0), l.Rows-1)
 		q.Wrap = l.small || cx < l.kx || cx+l.kx >= l.Cols || cy < l.ky || cy+l.ky >= l.Rows
 	}
-	return q
 }
 
 // Filter appends to buf the boids of cand strictly within the view radius
@@ -164,7 +167,8 @@ func (l *Layout) Filter(p Vec, cand, buf []Boid) []Boid {
 // of its candidates: buf stops growing at length limit, the query's start
 // plus MaxNeighbors (the partitioned designs scan their own cells so).
 func (l *Layout) FilterTo(p Vec, cand, buf []Boid, limit int) []Boid {
-	q := l.filter(p, buf)
+	var q Query
+	l.filter(&q, p, buf)
 	q.limit = limit
 	return q.Append(cand, buf)
 }
