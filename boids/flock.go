@@ -34,16 +34,16 @@ type Flock struct {
 	wake []chan struct{}
 	// work is what a woken boid does: update, except in the benchmark of
 	// the wake alone.
-	work  func(id int)
-	tick  barrier        // the barrier of the current tick
+	work func(id int)
+	tick barrier // the barrier of the current tick
 	// abandoned is set by Abandon, from any goroutine, and read by Tick
 	// between batches.
 	abandoned atomic.Bool
-	alive sync.WaitGroup // every boid goroutine still running
-	ticks uint64
-	base  Counters // counters of strategies and loads already replaced
-	times TickTimes
-	buf   []Boid
+	alive     sync.WaitGroup // every boid goroutine still running
+	ticks     uint64
+	base      Counters // counters of strategies and loads already replaced
+	times     TickTimes
+	buf       []Boid
 	// busy[id/workEvery] is the busy time of sampled boid id in the current
 	// tick, written only by its goroutine, read and cleared by the owner
 	// after the barrier.
