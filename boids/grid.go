@@ -664,3 +664,107 @@ func (g *Grid) CheckCells() error {
 	}
 	return nil
 }
+
+// frame is a packed map of a whole flock, rebuilt rather than updated:
+// every boid's state grouped by cell, cells in index order with no room
+// between them, so that the cells of one row of a query's block are one
+// contiguous run of memory, scanned in one loop. The designs that step from
+// a picture of the previous tick (lockfree ticked, the baselines) use it;
+// the designs that move boids in place keep a Grid, which must leave room
+// in its cells. Measured on a gathered flock of 10,000 boids, a query over
+// a frame cost 0.5-0.6x the CPU of the same query over a Grid, whose cells
+// are scanned one by one.
+type frame struct {
+	cells []Boid  // the boids of cell c are cells[start[c]:start[c+1]]
+	start []int32 // one more than there are cells
+	slot  []int32 // boid id -> its index in cells
+	ids   []int32 // index in cells -> boid id
+	taken int64   // when its states were read, ns since an epoch (lockfree's staleness)
+}
+
+// sort fills f with states grouped by cell (a counting sort, stable):
+// states[k] is boid ids[k]'s state, or boid k's when ids is nil. cell is
+// scratch of at least len(states); f's memory is reused.
+func (f *frame) sort(l *Layout, states []Boid, ids []int32, cell []int32) {
+	n := len(states)
+	f.cells = resize(f.cells, n)
+	f.slot = resize(f.slot, n)
+	f.ids = resize(f.ids, n)
+	f.start = resize(f.start, l.NumCells()+1)
+	clear(f.start)
+	cell = cell[:n]
+	for k := range states {
+		c := l.Cell(states[k].Pos)
+		cell[k] = int32(c)
+		f.start[c+1]++
+	}
+	for c := range l.NumCells() {
+		f.start[c+1] += f.start[c]
+	}
+	// start[c] serves as cell c's fill pointer and ends as start[c+1];
+	// shifting it back afterwards avoids a second array.
+	for k := range states {
+		c := cell[k]
+		i := f.start[c]
+		f.start[c]++
+		id := int32(k)
+		if ids != nil {
+			id = ids[k]
+		}
+		f.cells[i], f.ids[i], f.slot[id] = states[k], id, i
+	}
+	copy(f.start[1:], f.start[:len(f.start)-1])
+	f.start[0] = 0
+}
+
+// near appends to buf the boids of f within the view radius of self, the
+// boid whose entry is cells[s] (excluded): the kernel's contract over a
+// frame. self may differ from cells[s] (the free regime reads a boid's own
+// latest state).
+func (f *frame) near(l *Layout, self Boid, s int, buf []Boid) []Boid {
+	q := l.Query(self.Pos, buf)
+	// A run of cells is a run in memory too: one slice each.
+	for _, r := range q.Runs[:q.N] {
+		lo, hi := int(f.start[r[0]]), int(f.start[r[1]+1])
+		run := f.cells[lo:hi]
+		if k := s - lo; k >= 0 && k < len(run) {
+			buf = q.Append(run[:k], buf)
+			run = run[k+1:]
+		}
+		buf = q.Append(run, buf)
+		if q.Full(buf) {
+			break
+		}
+	}
+	return buf
+}
+
+// candidates is how many boids near examines for cells[s], itself excluded.
+func (f *frame) candidates(l *Layout, s int) int {
+	var b Block
+	l.block(f.cells[s].Pos, &b)
+	total := -1
+	for _, r := range b.Runs[:b.N] {
+		total += int(f.start[r[1]+1] - f.start[r[0]])
+	}
+	return total
+}
+
+// check reports the first broken invariant of f: every boid listed once,
+// in the cell its position maps to, slot and ids inverse of each other.
+func (f *frame) check(l *Layout) error {
+	if len(f.start) != l.NumCells()+1 || int(f.start[len(f.start)-1]) != len(f.cells) {
+		return errorf("frame: %d cell starts for %d cells, last %d for %d boids", len(f.start), l.NumCells(), f.start[len(f.start)-1], len(f.cells))
+	}
+	for c := range l.NumCells() {
+		for k := f.start[c]; k < f.start[c+1]; k++ {
+			if want := l.Cell(f.cells[k].Pos); want != c {
+				return errorf("frame: entry %d at %v is in cell %d, belongs in %d", k, f.cells[k].Pos, c, want)
+			}
+			if id := f.ids[k]; id < 0 || int(id) >= len(f.slot) || f.slot[id] != k {
+				return errorf("frame: entry %d is boid %d, whose slot disagrees", k, id)
+			}
+		}
+	}
+	return nil
+}

@@ -84,7 +84,6 @@ type LockFree struct {
 	building atomic.Bool // a frame is being built, by the builder or a boid
 	scratch  []Boid
 	cellOf   []int32
-	cellFill []int32
 
 	// stats[id] is written only by boid id's goroutine; the coordinator
 	// reads it, while boids run free too, hence atomics.
@@ -111,14 +110,8 @@ const staleEvery = 16
 // next frame itself, in the free regime.
 const staleLimit = 4 * frameGap
 
-// frame is one published map. Once published it is never written until it
-// is the spare again, two publications later.
-type frame struct {
-	cells []Boid  // the boids of cell c are cells[start[c]:start[c+1]]
-	start []int32 // one more than there are cells
-	slot  []int32 // boid id -> its index in cells
-	taken int64   // when its states were read, ns since epoch
-}
+// A frame (the kernel's packed map, grid.go), once published, is never
+// written until it is the spare again, two publications later.
 
 type freeStats struct {
 	reads, writes, retries atomic.Uint64
@@ -192,6 +185,7 @@ func (l *LockFree) compact(f *frame) bool {
 	n := int32(len(l.moved))
 	f.cells = resize(f.cells, int(n))
 	f.slot = resize(f.slot, int(n))
+	f.ids = resize(f.ids, int(n))
 	f.start = resize(f.start, len(l.heads)+1)
 	for i := range f.slot {
 		f.slot[i] = -1
@@ -203,7 +197,7 @@ func (l *LockFree) compact(f *frame) bool {
 			if f.slot[id] >= 0 {
 				return false
 			}
-			f.cells[k] = l.moved[id]
+			f.cells[k], f.ids[k] = l.moved[id], id
 			f.slot[id] = k
 			k++
 		}
@@ -227,27 +221,7 @@ func (l *LockFree) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	if l.recs != nil {
 		self = *l.recs[id].Load()
 	}
-	return self, l.scan(f, self, s, buf)
-}
-
-// scan appends the boids of f within the view radius of self, whose own
-// entry in f is cells[s].
-func (l *LockFree) scan(f *frame, self Boid, s int, buf []Boid) []Boid {
-	q := l.lay.Query(self.Pos, buf)
-	// A run of cells is a run in memory too: one slice each.
-	for _, r := range q.Runs[:q.N] {
-		lo, hi := int(f.start[r[0]]), int(f.start[r[1]+1])
-		run := f.cells[lo:hi]
-		if k := s - lo; k >= 0 && k < len(run) {
-			buf = q.Append(run[:k], buf)
-			run = run[k+1:]
-		}
-		buf = q.Append(run, buf)
-		if q.Full(buf) {
-			break
-		}
-	}
-	return buf
+	return self, f.near(&l.lay, self, s, buf)
 }
 
 func (l *LockFree) Move(id int, b Boid) {
@@ -347,27 +321,14 @@ func (l *LockFree) buildFrames(b *frameBuilder) {
 func (l *LockFree) build() {
 	t0 := time.Now()
 	n := len(l.recs)
-	f := &frame{cells: make([]Boid, n), start: make([]int32, len(l.heads)+1), slot: make([]int32, n), taken: l.now()}
 	states := resize(l.scratch, n)
-	cell := resize(l.cellOf, n)
-	fill := resize(l.cellFill, len(l.heads))
-	l.scratch, l.cellOf, l.cellFill = states, cell, fill
+	l.cellOf = resize(l.cellOf, n)
+	l.scratch = states
 	for id := range l.recs {
 		states[id] = *l.recs[id].Load()
-		c := l.lay.Cell(states[id].Pos)
-		cell[id] = int32(c)
-		f.start[c+1]++
 	}
-	for c := range len(l.heads) {
-		f.start[c+1] += f.start[c]
-	}
-	copy(fill, f.start)
-	for id := range states {
-		k := fill[cell[id]]
-		fill[cell[id]]++
-		f.cells[k] = states[id]
-		f.slot[id] = k
-	}
+	f := &frame{taken: l.now()}
+	f.sort(&l.lay, states, nil, l.cellOf)
 	l.cur.Store(f)
 	l.publishes.Add(1)
 	l.rebuild.Add(int64(time.Since(t0)))
