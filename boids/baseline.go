@@ -16,24 +16,29 @@ const (
 // BaselineNames lists the baselines in the order the bench reports them.
 func BaselineNames() []string { return []string{Sequential, Workers} }
 
-// Baseline steps a flock with the same rules (Step) and map (Grid) as the
-// designs, without a goroutine per boid: either in the caller's goroutine
-// with no synchronization at all (the single-core limit) or over a fixed
-// pool of worker goroutines, each owning a contiguous slice of ids (the
-// multi-core limit).
+// Baseline steps a flock with the same rules (Step) and the same kernel as
+// the designs, without a goroutine per boid: either in the caller's
+// goroutine with no synchronization at all (the single-core limit) or over
+// a fixed pool of worker goroutines (the multi-core limit).
 //
-// A tick is double-buffered: every boid reads the grid as the previous tick
-// left it and writes its new state to next; only once every boid is done
-// does the owner move the new states into the grid. So workers never write
-// what another worker reads, and both kinds compute exactly the same flock.
+// A tick is double-buffered: every boid reads the frame (the kernel's packed
+// map) the previous tick left and writes its new state to next; only once
+// every boid is done does the owner sort the new states into the other
+// frame. So workers never write what another worker reads, and both kinds
+// compute exactly the same flock. Boids are stepped in the frame's order,
+// cell by cell, so that consecutive queries scan mostly the same memory;
+// each worker owns a contiguous share of that order.
 type Baseline struct {
 	name   string
 	params Params
-	grid   Grid
-	next   []Boid
+	lay    Layout
+	frames [2]frame
+	cur    int      // frames[cur] is the flock as the last tick left it
+	next   []Boid   // next[k]: the new state of the boid at frames[cur].cells[k]
+	cell   []int32  // the sort's scratch
 	bufs   [][]Boid // one neighbour buffer per worker
 	// start[w] is worker w's own channel: a send runs one tick over its
-	// slice, a close ends it.
+	// share, a close ends it.
 	start []chan struct{}
 	tick  sync.WaitGroup
 	alive sync.WaitGroup
@@ -48,8 +53,9 @@ func NewBaseline(name string, p Params, boids []Boid, workers int) (*Baseline, e
 	if len(boids) > MaxBoids {
 		return nil, fmt.Errorf("%d boids: allowed 0..%d", len(boids), MaxBoids)
 	}
-	b := &Baseline{name: name, params: p, next: make([]Boid, len(boids))}
-	b.grid.Load(p.Space, boids)
+	n := len(boids)
+	b := &Baseline{name: name, params: p, lay: p.Space.Layout(), next: make([]Boid, n), cell: make([]int32, n)}
+	b.frames[0].sort(&b.lay, boids, nil, b.cell)
 	switch name {
 	case Sequential:
 		b.bufs = [][]Boid{make([]Boid, 0, 64)}
@@ -63,7 +69,7 @@ func NewBaseline(name string, p Params, boids []Boid, workers int) (*Baseline, e
 			ch := make(chan struct{}, 1)
 			b.start = append(b.start, ch)
 			b.alive.Add(1)
-			go b.worker(w, w*len(boids)/workers, (w+1)*len(boids)/workers, ch)
+			go b.worker(w, w*n/workers, (w+1)*n/workers, ch)
 		}
 	default:
 		return nil, fmt.Errorf("unknown baseline %q: allowed %s, %s", name, Sequential, Workers)
@@ -88,9 +94,9 @@ func (b *Baseline) Tick() {
 		}
 		b.tick.Wait()
 	}
-	for id := range b.next {
-		b.grid.Set(id, b.next[id])
-	}
+	from := &b.frames[b.cur]
+	b.cur ^= 1
+	b.frames[b.cur].sort(&b.lay, b.next, from.ids, b.cell)
 }
 
 func (b *Baseline) worker(w, lo, hi int, start chan struct{}) {
@@ -101,22 +107,31 @@ func (b *Baseline) worker(w, lo, hi int, start chan struct{}) {
 	}
 }
 
-// step moves boids lo..hi-1 into next, using worker w's buffer.
+// step moves the boids at frame entries lo..hi-1 into next, using worker
+// w's buffer.
 func (b *Baseline) step(w, lo, hi int) {
+	f := &b.frames[b.cur]
 	buf := b.bufs[w]
-	for id := lo; id < hi; id++ {
-		var self Boid
-		self, buf = b.grid.Near(id, buf[:0])
-		b.next[id] = Step(&b.params, self, buf)
+	for k := lo; k < hi; k++ {
+		self := f.cells[k]
+		buf = f.near(&b.lay, self, k, buf[:0])
+		b.next[k] = Step(&b.params, self, buf)
 	}
 	b.bufs[w] = buf
 }
 
 // Boids appends every boid's state, in id order, to dst.
-func (b *Baseline) Boids(dst []Boid) []Boid { return b.grid.Read(dst) }
+func (b *Baseline) Boids(dst []Boid) []Boid {
+	f := &b.frames[b.cur]
+	for _, k := range f.slot {
+		dst = append(dst, f.cells[k])
+	}
+	return dst
+}
 
-// Grid exposes the map for invariant checks between ticks.
-func (b *Baseline) Grid() *Grid { return &b.grid }
+// CheckCells reports the first broken invariant of the baseline's map
+// (every boid once, in the cell its position maps to). Tests use it.
+func (b *Baseline) CheckCells() error { return b.frames[b.cur].check(&b.lay) }
 
 // Stop ends the worker goroutines and waits for them. The baseline is
 // unusable afterwards.

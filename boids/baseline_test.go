@@ -50,7 +50,7 @@ func TestBaselinesStepLikeTheDefinition(t *testing.T) {
 			for range ticks {
 				b.Tick()
 			}
-			require.NoError(t, b.Grid().CheckCells())
+			require.NoError(t, b.CheckCells())
 			got := b.Boids(nil)
 			require.Len(t, got, n)
 			for i := range got {

@@ -74,10 +74,13 @@ func BenchmarkFlock(b *testing.B) {
 const kernelWarmup = 1000
 
 // BenchmarkKernel measures the neighbour query alone on a gathered flock of
-// 10,000 boids (BenchParams, the sequential baseline's grid): per query,
-// the candidates it examines, the neighbours it finds and the time per
-// neighbour, so that the kernel's cost shows apart from any design's
-// synchronization; then whole sequential ticks on the same flock.
+// 10,000 boids (BenchParams), so that the kernel's cost shows apart from
+// any design's synchronization: per query, the candidates it examines, the
+// neighbours it finds and the time per neighbour. It queries the frame (the
+// baselines' and lockfree's map) in the frame's order, as the baselines
+// step, and in id order, as lockfree's boid goroutines come; and a Grid
+// (mutex's and channel's map) in id order. Then whole sequential ticks on
+// the same flock.
 func BenchmarkKernel(b *testing.B) {
 	const n = 10000
 	p := BenchParams(n)
@@ -88,27 +91,43 @@ func BenchmarkKernel(b *testing.B) {
 	for range kernelWarmup {
 		base.Tick()
 	}
-	g := base.Grid()
+	f, lay := &base.frames[base.cur], &base.lay
+	var g Grid
+	g.Load(p.Space, base.Boids(nil))
 	buf := make([]Boid, 0, MaxNeighbors)
-	var cand, nbrs int
-	for id := range n {
-		cand += g.Candidates(id)
-		_, buf = g.Near(id, buf[:0])
-		nbrs += len(buf)
+	queries := []struct {
+		name  string
+		query func(i int) // query number i of a pass over the flock
+		cand  func(i int) int
+	}{
+		{"frame", func(k int) { buf = f.near(lay, f.cells[k], k, buf[:0]) }, func(k int) int { return f.candidates(lay, k) }},
+		{"frame-by-id", func(id int) {
+			k := int(f.slot[id])
+			buf = f.near(lay, f.cells[k], k, buf[:0])
+		}, func(id int) int { return f.candidates(lay, int(f.slot[id])) }},
+		{"grid", func(id int) { _, buf = g.Near(id, buf[:0]) }, g.Candidates},
 	}
-	b.Run("query", func(b *testing.B) {
-		for b.Loop() {
-			for id := range n {
-				_, buf = g.Near(id, buf[:0])
-			}
+	for _, k := range queries {
+		var cand, nbrs int
+		for i := range n {
+			cand += k.cand(i)
+			k.query(i)
+			nbrs += len(buf)
 		}
-		ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-		b.ReportMetric(ns/n, "ns/query")
-		b.ReportMetric(float64(cand)/n, "candidates/query")
-		b.ReportMetric(float64(nbrs)/n, "neighbours/query")
-		b.ReportMetric(ns/float64(nbrs), "ns/neighbour")
-		b.ReportMetric(ns/float64(cand), "ns/candidate")
-	})
+		b.Run(k.name, func(b *testing.B) {
+			for b.Loop() {
+				for i := range n {
+					k.query(i)
+				}
+			}
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			b.ReportMetric(ns/n, "ns/query")
+			b.ReportMetric(float64(cand)/n, "candidates/query")
+			b.ReportMetric(float64(nbrs)/n, "neighbours/query")
+			b.ReportMetric(ns/float64(nbrs), "ns/neighbour")
+			b.ReportMetric(ns/float64(cand), "ns/candidate")
+		})
+	}
 	b.Run("tick", func(b *testing.B) { benchTicks(b, base, n) })
 }
 

@@ -753,8 +753,9 @@ func (f *frame) candidates(l *Layout, s int) int {
 // check reports the first broken invariant of f: every boid listed once,
 // in the cell its position maps to, slot and ids inverse of each other.
 func (f *frame) check(l *Layout) error {
-	if len(f.start) != l.NumCells()+1 || int(f.start[len(f.start)-1]) != len(f.cells) {
-		return errorf("frame: %d cell starts for %d cells, last %d for %d boids", len(f.start), l.NumCells(), f.start[len(f.start)-1], len(f.cells))
+	n := len(f.cells)
+	if len(f.start) != l.NumCells()+1 || int(f.start[len(f.start)-1]) != n || len(f.slot) != n || len(f.ids) != n {
+		return errorf("frame: %d cell starts for %d cells, %d boids, %d slots, %d ids", len(f.start), l.NumCells(), n, len(f.slot), len(f.ids))
 	}
 	for c := range l.NumCells() {
 		for k := f.start[c]; k < f.start[c+1]; k++ {
