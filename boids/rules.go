@@ -1,5 +1,7 @@
 package boids
 
+import "math"
+
 // Delta is the shortest vector from a to b: across the border when the
 // world wraps, so that boids on opposite edges of a torus are neighbours.
 func (s *Space) Delta(a, b Vec) Vec {
@@ -31,31 +33,16 @@ func wrapAxis(d, size, half float32) float32 {
 func Step(p *Params, self Boid, nbrs []Boid) Boid {
 	v := self.Vel
 	if n := len(nbrs); n > 0 {
-		var sep, ali, coh Vec
-		sd2 := p.SepDist * p.SepDist
 		// A neighbour is within the radius, so one can lie across the
 		// border only when the boid is within the radius of an edge;
 		// elsewhere Delta's wrap is the identity and is skipped (with a
 		// margin of one unit for the rounding of the differences).
 		m := p.Radius + 1
-		wrap := p.Edges == Wrap &&
-			!(self.Pos.X >= m && self.Pos.X <= p.W-m && self.Pos.Y >= m && self.Pos.Y <= p.H-m)
-		hw, hh := p.W/2, p.H/2
-		for i := range nbrs {
-			o := &nbrs[i]
-			d := o.Pos.Sub(self.Pos)
-			if wrap {
-				d.X, d.Y = wrapAxis(d.X, p.W, hw), wrapAxis(d.Y, p.H, hh)
-			}
-			ali = ali.Add(o.Vel)
-			coh = coh.Add(d)
-			if d2 := d.Len2(); d2 < sd2 && d2 > 0 {
-				// Push away harder the closer the neighbour is; boids at
-				// exactly the same point have no direction to push along
-				// and are separated by their differing velocities instead.
-				dist := d.Len()
-				sep = sep.Sub(d.Scale((p.SepDist - dist) / (p.SepDist * dist)))
-			}
+		var ali, coh, sep Vec
+		if p.Edges == Wrap && !(self.Pos.X >= m && self.Pos.X <= p.W-m && self.Pos.Y >= m && self.Pos.Y <= p.H-m) {
+			ali, coh, sep = sumsWrapped(nbrs, self.Pos, p)
+		} else {
+			ali, coh, sep = sums(nbrs, self.Pos, p.SepDist)
 		}
 		inv := 1 / float32(n)
 		v = v.Add(ali.Scale(inv).Sub(v).Scale(p.Alignment))
@@ -84,6 +71,58 @@ func Step(p *Params, self Boid, nbrs []Boid) Boid {
 		pos = Vec{p.W / 2, p.H / 2}
 	}
 	return Boid{Pos: pos, Vel: v}
+}
+
+// sums adds up over nbrs what the three rules need: their velocities
+// (alignment), their offsets from pos (cohesion) and the separation push of
+// those closer than sd. The sums are scalars rather than Vecs, and the
+// wrapping case is a loop of its own (sumsWrapped): either way fewer values
+// are live in the loop, which the compiler otherwise kept on the stack, on
+// every neighbour. The arithmetic and its order are Vec's.
+func sums(nbrs []Boid, pos Vec, sd float32) (ali, coh, sep Vec) {
+	var ax, ay, cx, cy, sx, sy float32
+	sd2 := sd * sd
+	for i := range nbrs {
+		o := &nbrs[i]
+		dx, dy := o.Pos.X-pos.X, o.Pos.Y-pos.Y
+		ax, ay = ax+o.Vel.X, ay+o.Vel.Y
+		cx, cy = cx+dx, cy+dy
+		if d2 := dx*dx + dy*dy; d2 < sd2 && d2 > 0 {
+			k := push(d2, sd)
+			sx, sy = sx-dx*k, sy-dy*k
+		}
+	}
+	return Vec{ax, ay}, Vec{cx, cy}, Vec{sx, sy}
+}
+
+// sumsWrapped is sums with the offsets taken across a wrapping world's
+// border (Delta's arithmetic).
+func sumsWrapped(nbrs []Boid, pos Vec, p *Params) (ali, coh, sep Vec) {
+	var ax, ay, cx, cy, sx, sy float32
+	sd := p.SepDist
+	sd2 := sd * sd
+	hw, hh := p.W/2, p.H/2
+	for i := range nbrs {
+		o := &nbrs[i]
+		dx, dy := wrapAxis(o.Pos.X-pos.X, p.W, hw), wrapAxis(o.Pos.Y-pos.Y, p.H, hh)
+		ax, ay = ax+o.Vel.X, ay+o.Vel.Y
+		cx, cy = cx+dx, cy+dy
+		if d2 := dx*dx + dy*dy; d2 < sd2 && d2 > 0 {
+			k := push(d2, sd)
+			sx, sy = sx-dx*k, sy-dy*k
+		}
+	}
+	return Vec{ax, ay}, Vec{cx, cy}, Vec{sx, sy}
+}
+
+// push is the separation factor of a neighbour at squared distance d2
+// (0 < d2 < sd²): the offset scaled by it is pushed away from, harder the
+// closer the neighbour is. Boids at exactly the same point (d2 = 0) have no
+// direction to push along and are separated by their differing velocities
+// instead.
+func push(d2, sd float32) float32 {
+	dist := float32(math.Sqrt(float64(d2)))
+	return (sd - dist) / (sd * dist)
 }
 
 // pointerPush steers a boid towards the user's pointer, or away from it:
