@@ -723,15 +723,26 @@ func (f *frame) sort(l *Layout, states []Boid, ids []int32, cell []int32) {
 // latest state).
 func (f *frame) near(l *Layout, self Boid, s int, buf []Boid) []Boid {
 	q := l.Query(self.Pos, buf)
-	// A run of cells is a run in memory too: one slice each.
+	// A run of cells is a run in memory too: one slice each. Away from a
+	// wrapping world's border, with room for the whole run, the scan is
+	// within inlined here (Grid.Near's fast path): Append's call costs
+	// about as much as a short run's scan.
 	for _, r := range q.Runs[:q.N] {
 		lo, hi := int(f.start[r[0]]), int(f.start[r[1]+1])
-		run := f.cells[lo:hi]
-		if k := s - lo; k >= 0 && k < len(run) {
-			buf = q.Append(run[:k], buf)
-			run = run[k+1:]
+		switch n := len(buf); {
+		case !q.Wrap && hi-lo <= q.room(buf):
+			out := buf[:n+hi-lo]
+			if s >= lo && s < hi {
+				n = within(f.cells[s+1:hi], out, within(f.cells[lo:s], out, n, q.p, q.r2), q.p, q.r2)
+			} else {
+				n = within(f.cells[lo:hi], out, n, q.p, q.r2)
+			}
+			buf = out[:n]
+		case s >= lo && s < hi:
+			buf = q.Append(f.cells[s+1:hi], q.Append(f.cells[lo:s], buf))
+		default:
+			buf = q.Append(f.cells[lo:hi], buf)
 		}
-		buf = q.Append(run, buf)
 		if q.Full(buf) {
 			break
 		}
