@@ -134,20 +134,28 @@ type Query struct {
 // Query starts a query around p that will append to buf, whose length now
 // is where the count of MaxNeighbors starts.
 func (l *Layout) Query(p Vec, buf []Boid) (q Query) {
-	l.filter(&q, p, buf)
-	l.block(p, &q.Block)
+	l.start(&q, p, buf)
 	return q
+}
+
+// start is Query filling the caller's Query: a Query returned by value is
+// built in a frame of its own and copied, and the query path's frames
+// together overflowed the 2 KiB a boid goroutine starts with, doubling
+// every boid's stack; a boid's stack is also cold memory when its goroutine
+// runs, so every line of it touched costs.
+func (l *Layout) start(q *Query, p Vec, buf []Boid) {
+	l.filter(q, p, buf)
+	l.block(p, &q.Block)
 }
 
 // filter makes q a query around p with no cells listed, for candidates
 // that were gathered already; only its wrap arithmetic depends on p. It
-// fills the caller's Query rather than returning one: a Query returned by
-// value took a frame of its own, and the query path's frames together
-// overflowed the 2 KiB a boid goroutine starts with, doubling every boid's
-// stack.
+// sets q's fields one by one: a composite literal was built on the stack
+// and then copied.
 func (l *Layout) filter(q *Query, p Vec, buf []Boid) {
-	*q = Query{p: p, r2: l.Space.Radius * l.Space.Radius, w: l.Space.W, h: l.Space.H,
-		hw: l.Space.W / 2, hh: l.Space.H / 2, limit: len(buf) + MaxNeighbors}
+	q.p, q.r2, q.limit = p, l.Space.Radius*l.Space.Radius, len(buf)+MaxNeighbors
+	q.w, q.h, q.hw, q.hh = l.Space.W, l.Space.H, l.Space.W/2, l.Space.H/2
+	q.N, q.Wrap = 0, false
 	if l.Space.Edges == Wrap {
 		cx := min(max(int(p.X/l.CW), 0), l.Cols-1)
 		cy := min(max(int(p.Y/l.CH), 0), l.Rows-1)
@@ -540,7 +548,8 @@ func (g *Grid) repack() {
 func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
 	oc, s := int(g.cellOf[id]), int(g.slot[id])
 	self := g.run(oc)[s]
-	q := g.lay.Query(self.Pos, buf)
+	var q Query
+	g.lay.start(&q, self.Pos, buf)
 	for _, r := range q.Runs[:q.N] {
 		for c := int(r[0]); c <= int(r[1]); c++ {
 			run := g.run(c)
@@ -722,7 +731,8 @@ func (f *frame) sort(l *Layout, states []Boid, ids []int32, cell []int32) {
 // frame. self may differ from cells[s] (the free regime reads a boid's own
 // latest state).
 func (f *frame) near(l *Layout, self Boid, s int, buf []Boid) []Boid {
-	q := l.Query(self.Pos, buf)
+	var q Query
+	l.start(&q, self.Pos, buf)
 	// A run of cells is a run in memory too: one slice each. Away from a
 	// wrapping world's border, with room for the whole run, the scan is
 	// within inlined here (Grid.Near's fast path): Append's call costs
