@@ -799,3 +799,27 @@ func (f *frame) check(l *Layout) error {
 	}
 	return nil
 }
+
+// KernelWork is the kernel's work on a flock in space sp, per boid: the
+// candidates a query examines and the neighbours it finds, averaged over
+// every boid (the Layout's cells, which Grid and frame share; the
+// partitioned designs scan radius-wide cells and examine more). The bench
+// reports it beside a row's time, so the kernel's cost shows apart from the
+// synchronization's.
+func KernelWork(sp Space, flock []Boid) (candidates, neighbours float64) {
+	if len(flock) == 0 {
+		return 0, 0
+	}
+	l := sp.Layout()
+	var f frame
+	f.sort(&l, flock, nil, make([]int32, len(flock)))
+	buf := make([]Boid, 0, MaxNeighbors)
+	var cand, nbrs int
+	for k := range f.cells {
+		cand += f.candidates(&l, k)
+		buf = f.near(&l, f.cells[k], k, buf[:0])
+		nbrs += len(buf)
+	}
+	n := float64(len(flock))
+	return float64(cand) / n, float64(nbrs) / n
+}

@@ -49,6 +49,7 @@ func (r Run) measureFree(ctx context.Context, c Combo) (Row, error) {
 	f.Halt()
 	mem1 := liveBytes()
 	runtime.KeepAlive(f)
+	cand, nbrs := boids.KernelWork(boids.BenchParams(c.Boids).Space, f.Boids(nil))
 
 	d := c1
 	d.Sub(c0)
@@ -57,6 +58,8 @@ func (r Run) measureFree(ctx context.Context, c Combo) (Row, error) {
 		Contended:    share(d.Contended, d.Reads+d.Writes),
 		MemPerBoid:   (float64(int64(mem1)-int64(mem0)) + float64(goroutines(c))*r.GoroutineBytes) / float64(c.Boids),
 		Counters:     d,
+		Candidates:   cand,
+		Neighbours:   nbrs,
 		Speedup:      nan,
 		Parallel:     nan,
 		Jain:         fair.Jain,

@@ -46,6 +46,9 @@ type Row struct {
 	// boid update: the cost, where ns/boid-tick is the wall time and, in a
 	// paced free row, the pacing.
 	CPUPerUpdate float64
+	// Candidates and Neighbours are the kernel's work per boid on the flock
+	// as the timed ticks left it (boids.KernelWork).
+	Candidates, Neighbours float64
 	// Free rows only (NaN in ticked ones): boid updates in the timed
 	// window, Jain's fairness index of the boids' rates, the 99th
 	// percentile and maximum over boids of each one's longest wait between
@@ -84,6 +87,7 @@ func (r Row) UpdatesPerSec() float64 { return r.TicksPerSec() * float64(r.Boids)
 type flock interface {
 	Tick()
 	Stop()
+	Boids(dst []boids.Boid) []boids.Boid
 }
 
 // counted is a flock whose design measures its own costs.
@@ -191,6 +195,7 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 	c1 := countersOf(f)
 	mem1 := liveBytes()
 	runtime.KeepAlive(f)
+	cand, nbrs := boids.KernelWork(boids.BenchParams(c.Boids).Space, f.Boids(nil))
 
 	d := c1
 	d.Sub(c0)
@@ -208,6 +213,8 @@ func (r Run) Measure(ctx context.Context, c Combo) (Row, error) {
 		CPUPerUpdate: (rt1.cpu - rt0.cpu) * 1e9 / (n * float64(c.Boids)),
 		MemPerBoid:   (float64(int64(mem1)-int64(mem0)) + float64(goroutines(c))*r.GoroutineBytes) / float64(c.Boids),
 		Counters:     d,
+		Candidates:   cand,
+		Neighbours:   nbrs,
 		Speedup:      nan,
 		Parallel:     nan,
 		Updates:      uint64(r.Ticks) * uint64(c.Boids),

@@ -7,7 +7,8 @@
 //	go run ./cmd/boidsbench -boids 1000,5000,10000,20000 -strategies all -procs 1,2 -ticks 600 -seed 1
 //
 // Every world is boids.BenchParams(n): its area grows with the flock, so a
-// neighbour query sees about 30 candidates at any size.
+// boid has as many neighbours at any size (about 10 at the random start,
+// about 45 once the flock has gathered).
 package main
 
 import (
@@ -63,8 +64,9 @@ func usage(w io.Writer, fs *cli.FlagSet) {
 Runs the game's flock (one goroutine per boid) under each design, and the
 sequential and workers baselines (same rules and grid, no goroutine per
 boid), for every flock size and GOMAXPROCS listed, and prints one table row
-each. Worlds have constant density (boids.BenchParams: about 30 candidates
-per neighbour query). Ctrl-C prints the rows finished so far.
+each. Worlds have constant density (boids.BenchParams: about 10 neighbours
+per boid at the random start, about 45 once the flock has gathered).
+Ctrl-C prints the rows finished so far.
 
 `)
 	fs.PrintDefaults(w)
@@ -191,9 +193,10 @@ func header(o options) []string {
 	return []string{
 		fmt.Sprintf("boidsbench %s, %s %s/%s, CPU %s (%d logical)", time.Now().UTC().Format("2006-01-02 15:04 MST"),
 			runtime.Version(), runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU()),
-		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid, about 30 candidates per neighbour query; seed %d; %d warm-up then %d timed ticks per row; sharded and actors in %d bands",
+		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid; seed %d; %d warm-up then %d timed ticks per row; sharded and actors in %d bands",
 			boids.BenchArea, o.run.Seed, o.run.Warmup, o.run.Ticks, o.run.Shards),
 		"ns/boid-tick: wall time per boid update; cpu ns/update: the process's CPU time (user + system, getrusage) per update",
+		"cand/boid, nbrs/boid: the kernel's candidates examined and neighbours found per query, on the flock the row left (boids.KernelWork; sharded and actors scan radius-wide cells, more); ns/nbr: ns/boid-tick over nbrs/boid",
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",
 		"lock wait: runtime/metrics /sync/mutex/wait/total:seconds per tick, summed over waiting goroutines (sampled; runtime-internal locks too); contended, CAS retries: the design's counters",

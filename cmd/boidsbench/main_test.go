@@ -137,7 +137,7 @@ func row(s string, n, procs int, tps float64) Row {
 		TickP50:   time.Duration(1 / tps * float64(time.Second)),
 		TickP99:   time.Duration(2 / tps * float64(time.Second)),
 		Contended: math.NaN(), Speedup: math.NaN(), Parallel: math.NaN(),
-		MemPerBoid: 3000,
+		MemPerBoid: 3000, Candidates: 80, Neighbours: 40,
 	}
 }
 
@@ -170,19 +170,19 @@ func TestTable(t *testing.T) {
 	require.Len(t, lines, 2+1+5)
 	assert.Equal(t, "# first", lines[0])
 	head := strings.Fields(lines[2])
-	assert.Equal(t, []string{"strategy", "mode", "boids", "procs", "ticks/s", "p50", "p99", "ns/boid-tick", "cpu", "ns/update", "x", "seq", "x", "workers"}, head[:14])
+	assert.Equal(t, []string{"strategy", "mode", "boids", "procs", "ticks/s", "p50", "p99", "ns/boid-tick", "cpu", "ns/update", "cand/boid", "nbrs/boid", "ns/nbr", "x", "seq", "x", "workers"}, head[:17])
 	for _, l := range lines[3:] {
 		assert.Equal(t, utf8.RuneCountInString(lines[2]), utf8.RuneCountInString(l), "aligned: %q", l)
 	}
 	mutex2 := strings.Fields(lines[4])
-	assert.Equal(t, []string{"mutex", "ticked", "1000", "2", "150.0", "6.67ms", "13.33ms", "6667", "0", "2.67x", "5.33x", "150.0k"}, mutex2[:12])
+	assert.Equal(t, []string{"mutex", "ticked", "1000", "2", "150.0", "6.67ms", "13.33ms", "6667", "0", "80.0", "40.0", "166.7", "2.67x", "5.33x", "150.0k"}, mutex2[:15])
 	assert.Contains(t, lines[4], "25.0%")
 	assert.Contains(t, lines[4], "1.5µs")
 	assert.Contains(t, lines[4], "2.93KiB")
 	assert.Contains(t, lines[4], "1.50x")
 	assert.Contains(t, lines[4], "0.67")
 	mutex1 := strings.Fields(lines[3])
-	assert.Equal(t, "-", mutex1[10], "no workers row at GOMAXPROCS 1")
+	assert.Equal(t, "-", mutex1[13], "no workers row at GOMAXPROCS 1")
 }
 
 func TestCSV(t *testing.T) {
@@ -282,7 +282,7 @@ func TestRunWritesEveryOutput(t *testing.T) {
 		}
 	}
 	rows := (len(boids.DesignNames()) + free + len(boids.BaselineNames())) * 2 * 2
-	assert.Equal(t, 9+1+rows, strings.Count(out.String(), "\n"))
+	assert.Equal(t, 10+1+rows, strings.Count(out.String(), "\n"))
 	assert.Contains(t, out.String(), " free ")
 	for _, f := range []string{csvF, jsonF} {
 		b, err := os.ReadFile(f)

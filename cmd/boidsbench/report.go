@@ -153,6 +153,10 @@ func fields(rows []Row, i int) []field {
 		rtt = float64(r.RTTMean)
 	}
 	p50, p99 := float64(r.TickP50), float64(r.TickP99)
+	perNbr := nan // no neighbours, or in a free row the time is the pacing's
+	if r.Neighbours > 0 && r.Mode != boids.Free {
+		perNbr = r.NsPerBoidTick() / r.Neighbours
+	}
 	if r.Mode == boids.Free {
 		p50, p99 = nan, nan // no ticks
 	}
@@ -167,6 +171,9 @@ func fields(rows []Row, i int) []field {
 		{"tick_p99_ns", "p99", p99, dur},
 		{"ns_per_boid_tick", "ns/boid-tick", r.NsPerBoidTick(), fixed(0)},
 		{"cpu_ns_per_update", "cpu ns/update", r.CPUPerUpdate, fixed(0)},
+		{"candidates_per_boid", "cand/boid", r.Candidates, fixed(1)},
+		{"neighbours_per_boid", "nbrs/boid", r.Neighbours, fixed(1)},
+		{"ns_per_neighbour", "ns/nbr", perNbr, fixed(1)},
 		{"x_sequential", "x seq", ratio(rows, i, boids.Sequential), times},
 		{"x_workers", "x workers", ratio(rows, i, boids.Workers), times},
 		{"boid_updates_per_s", "updates/s", r.UpdatesPerSec(), si},
