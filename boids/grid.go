@@ -393,7 +393,7 @@ func Around(c, n int, wrap bool, out *[3]int) int {
 }
 
 // Grid is the spatial map of the designs that update it in place (mutex,
-// channel, the baselines). Each cell keeps copies of its boids' states side
+// channel). Each cell keeps copies of its boids' states side
 // by side in one shared slab, so a query reads contiguous memory and a move
 // between cells never allocates: a cell that outgrows its room moves to the
 // slab's free end, and when the slab is used up every cell is repacked into

@@ -1,6 +1,6 @@
 // Command boidsbench is the headless laboratory: it runs the game's flock
 // (boids.Flock, one goroutine per boid) under every synchronization design,
-// next to two baselines that use the same rules and map without a goroutine
+// next to two baselines that use the same rules and kernel without a goroutine
 // per boid, at several flock sizes and GOMAXPROCS values, and prints what
 // each combination costs.
 //
@@ -62,7 +62,7 @@ func usage(w io.Writer, fs *cli.FlagSet) {
 	fmt.Fprint(w, `usage: boidsbench [flags]
 
 Runs the game's flock (one goroutine per boid) under each design, and the
-sequential and workers baselines (same rules and grid, no goroutine per
+sequential and workers baselines (same rules and kernel, no goroutine per
 boid), for every flock size and GOMAXPROCS listed, and prints one table row
 each. Worlds have constant density (boids.BenchParams: about 10 neighbours
 per boid at the random start, about 45 once the flock has gathered).
