@@ -72,14 +72,16 @@ func fit(worldW, worldH float32, screenW, screenH int) view {
 	}
 }
 
-// flockRenderer draws every boid as a triangle. Its vertex and index
-// slices only ever grow, so a frame allocates nothing once the largest
-// flock has been drawn.
+// flockRenderer draws every boid as a triangle: on the GPU as vertices
+// below rasterFrom boids, from there on the CPU into a pixel buffer (see
+// raster.go). Its slices only ever grow, so a frame allocates nothing once
+// the largest flock has been drawn on the largest screen.
 type flockRenderer struct {
 	white    *ebiten.Image
 	vertices []ebiten.Vertex
 	indices  []uint16
 	opts     ebiten.DrawTrianglesOptions
+	raster   raster
 }
 
 func newFlockRenderer() *flockRenderer {
@@ -125,6 +127,12 @@ func vertex(x, y float32, c rgb) ebiten.Vertex {
 }
 
 func (r *flockRenderer) draw(screen *ebiten.Image, bs []boids.Boid, v view, size float32, t tint) {
+	if len(bs) >= rasterFrom {
+		b := screen.Bounds()
+		r.raster.rasterize(bs, v, b.Dx(), b.Dy(), size, t)
+		screen.WritePixels(r.raster.pix)
+		return
+	}
 	// Software GL (Xvfb, Mesa) pays for every full-screen pass, so a world
 	// that fills the screen is one fill, and letterbox bars only add the
 	// world's rectangle.
