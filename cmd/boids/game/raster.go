@@ -9,13 +9,18 @@ import (
 
 // rasterFrom is the flock size from which the boids are drawn on the CPU
 // into a pixel buffer, uploaded with one WritePixels, rather than as
-// triangles. Under Xvfb, Mesa's software GL pays for every triangle's
-// vertices and set-up, while the buffer costs a fixed copy and upload of
-// the screen plus about 17 byte writes per boid. Measured on this 2-core
-// machine (see the README's "Drawing"), the two cost the same between
-// 5,000 and 10,000 boids at 1280x720 and the buffer wins everywhere above;
-// below, the triangles keep their sub-pixel positions and exact headings.
-const rasterFrom = 8000
+// triangles. Under Xvfb, Mesa's software GL pays for every triangle, and
+// the buffer's upload also replaces the full-screen fill: at 1280x720 on
+// this 2-core machine the game spent 30-33 ms of CPU per frame with
+// triangles at 500-2,000 boids, 37-40 at 5,000 and 46-48 at 10,000,
+// against 20-24, 24-27 and 25-29 with the buffer (README, "Drawing").
+// Cost alone would pick the buffer at every size here; below 5,000 the
+// triangles are kept because they place a boid to a fraction of a pixel
+// and point it exactly, which a sparse flock shows, and because on a
+// machine with a hardware GPU the triangles are the GPU's work while the
+// buffer always costs the CPU a copy of the whole screen per frame (not
+// measured: this machine has only the software renderer).
+const rasterFrom = 5000
 
 // stampSteps is how many headings a boid's stamp is drawn for: 5.6
 // degrees apart, which moves a 7-pixel boid's nose by under a quarter of a
