@@ -21,7 +21,9 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 go build -o "$dir/boids" ./cmd/boids
 xvfb=
-trap 'kill $xvfb 2>/dev/null; rm -rf "$dir"' EXIT
+# With set -e a failing command in the trap would end it with status 1
+# and leave the directory: the X server may be gone already.
+trap 'kill $xvfb 2>/dev/null || true; rm -rf "$dir"' EXIT
 # escape presses Escape in window $1 and holds it a tenth of a second, as
 # a hand does. A press released at once (xdotool key) lasts less than a
 # tick: a window drawing faster than its 60 ticks/s (a crowded flock drawn
