@@ -11,7 +11,7 @@ import (
 // into a pixel buffer, uploaded with one WritePixels, rather than as
 // triangles. Under Xvfb, Mesa's software GL pays for every triangle, and
 // the buffer's upload also replaces the full-screen fill: at 1280x720 on
-// this 2-core machine the game spent 30-33 ms of CPU per frame with
+// this 2-core machine the game spent 28-33 ms of CPU per frame with
 // triangles at 500-2,000 boids, 37-40 at 5,000 and 46-48 at 10,000,
 // against 20-24, 24-27 and 25-29 with the buffer (README, "Drawing").
 // Cost alone would pick the buffer at every size here; below 5,000 the
