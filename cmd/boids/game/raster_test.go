@@ -221,3 +221,22 @@ func TestStamps(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRaster is the CPU side of a frame drawn on the CPU: the
+// background copied, then every boid stamped.
+func BenchmarkRaster(b *testing.B) {
+	for _, c := range []struct {
+		boids, w, h int
+	}{{20000, 64, 64}, {100000, 64, 64}, {20000, 1280, 720}, {100000, 1280, 720}} {
+		b.Run(fmt.Sprintf("%d-boids-%dx%d", c.boids, c.w, c.h), func(b *testing.B) {
+			bs := boids.RandomBoids(boids.DefaultParams(float32(c.w), float32(c.h)), c.boids, rand.New(rand.NewPCG(1, 2)))
+			v := fit(float32(c.w), float32(c.h), c.w, c.h)
+			var r raster
+			b.ReportAllocs()
+			for b.Loop() {
+				r.rasterize(bs, v, c.w, c.h, 1, tint{})
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(c.boids), "ns/boid")
+		})
+	}
+}
