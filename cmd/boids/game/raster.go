@@ -1,6 +1,7 @@
 package game
 
 import (
+	"encoding/binary"
 	"image/color"
 	"math"
 
@@ -106,7 +107,8 @@ func inTriangle(p [3][2]float64, x, y float64) bool {
 
 // raster is the flock drawn on the CPU: the screen's pixels, and the
 // background they start from each frame (the world and its letterbox
-// bars). Both are remade only when the screen or the view changes, so a
+// bars). Both are remade only when the screen or the view changes, and
+// the stamps' byte offsets only when the width or the size does, so a
 // frame allocates nothing.
 type raster struct {
 	w, h   int
@@ -114,6 +116,12 @@ type raster struct {
 	pix    []byte
 	back   []byte
 	stamps *stamps
+	// offs are the stamps' pixels as byte offsets in a row of w pixels,
+	// for the boids whose whole stamp is on the screen: those further
+	// than reach pixels from every edge.
+	offs      [stampSteps][]int
+	offsWidth int
+	reach     int
 }
 
 // rasterize draws bs into r.pix, a w x h screen, last boid on top as the
@@ -122,8 +130,11 @@ func (r *raster) rasterize(bs []boids.Boid, v view, w, h int, size float32, t ti
 	if r.w != w || r.h != h || r.v != v {
 		r.background(v, w, h)
 	}
-	if r.stamps == nil || r.stamps.size != size {
-		r.stamps = makeStamps(size)
+	if r.stamps == nil || r.stamps.size != size || r.offsWidth != w {
+		if r.stamps == nil || r.stamps.size != size {
+			r.stamps = makeStamps(size)
+		}
+		r.offsets(w)
 	}
 	copy(r.pix, r.back)
 	pix := r.pix
@@ -137,7 +148,16 @@ func (r *raster) rasterize(bs []boids.Boid, v view, w, h int, size float32, t ti
 			c = rateBytes[min(max(k, 0), rateSteps)]
 		}
 		// Round the hue's heading to the nearest stamp's.
-		for _, p := range r.stamps.by[(hue+hueSteps/stampSteps/2)*stampSteps/hueSteps%stampSteps] {
+		k := (hue + hueSteps/stampSteps/2) * stampSteps / hueSteps % stampSteps
+		if x >= r.reach && x < w-r.reach && y >= r.reach && y < h-r.reach {
+			cu := binary.NativeEndian.Uint32(c[:])
+			base := 4 * (y*w + x)
+			for _, o := range r.offs[k] {
+				binary.NativeEndian.PutUint32(pix[base+o:], cu)
+			}
+			continue
+		}
+		for _, p := range r.stamps.by[k] {
 			px, py := x+int(p.dx), y+int(p.dy)
 			if uint(px) < uint(w) && uint(py) < uint(h) {
 				o := 4 * (py*w + px)
@@ -146,6 +166,20 @@ func (r *raster) rasterize(bs []boids.Boid, v view, w, h int, size float32, t ti
 		}
 	}
 }
+
+// offsets turns the stamps into byte offsets for a screen w pixels wide.
+func (r *raster) offsets(w int) {
+	r.offsWidth, r.reach = w, 0
+	for k, px := range r.stamps.by {
+		r.offs[k] = r.offs[k][:0]
+		for _, p := range px {
+			r.offs[k] = append(r.offs[k], 4*(int(p.dy)*w+int(p.dx)))
+			r.reach = max(r.reach, abs(int(p.dx)), abs(int(p.dy)))
+		}
+	}
+}
+
+func abs(x int) int { return max(x, -x) }
 
 // background sizes the buffers for a w x h screen and paints the world's
 // rectangle on the letterbox's colour, as the triangle path's fills do.

@@ -82,8 +82,6 @@ func checkPicture(pix []byte, w, h int, bs []boids.Boid, v view) error {
 	return errors.Join(errs...)
 }
 
-func abs(x int) int { return max(x, -x) }
-
 // sparseFlock is boids 24 world units apart, each heading its own way, in
 // a 240x120 world.
 func sparseFlock() []boids.Boid {
