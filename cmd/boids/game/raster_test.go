@@ -238,3 +238,26 @@ func BenchmarkRaster(b *testing.B) {
 		})
 	}
 }
+
+// A boid at a screen's edge is drawn as the same boid in the middle of a
+// larger screen, cut at the edge: the clipped path agrees with the fast
+// one, and neither writes outside its screen.
+func TestRasterClipsAtTheEdges(t *testing.T) {
+	const small, big, shift = 12, 40, 14
+	var edge, middle raster
+	for y := -6; y < small+6; y++ {
+		for x := -6; x < small+6; x++ {
+			for _, vel := range []boids.Vec{{X: 1}, {X: -1, Y: 1}, {Y: -1}} {
+				p := boids.Vec{X: float32(x) + 0.5, Y: float32(y) + 0.5}
+				edge.rasterize([]boids.Boid{{Pos: p, Vel: vel}}, fit(small, small, small, small), small, small, 1, tint{})
+				middle.rasterize([]boids.Boid{{Pos: p.Add(boids.Vec{X: shift, Y: shift}), Vel: vel}}, fit(big, big, big, big), big, big, 1, tint{})
+				for py := range small {
+					for px := range small {
+						require.Equal(t, at(middle.pix, big, px+shift, py+shift), at(edge.pix, small, px, py),
+							"boid at (%d,%d) heading %v, pixel (%d,%d)", x, y, vel, px, py)
+					}
+				}
+			}
+		}
+	}
+}
