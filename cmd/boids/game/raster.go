@@ -144,8 +144,7 @@ func (r *raster) rasterize(bs []boids.Boid, v view, w, h int, size float32, t ti
 		hue := hueIndex(b.Vel)
 		c := hueBytes[hue]
 		if t.rates != nil {
-			k := int(t.rates[i] / t.median * rateSteps / 2)
-			c = rateBytes[min(max(k, 0), rateSteps)]
+			c = rateBytes[t.rateStep(i)]
 		}
 		// Round the hue's heading to the nearest stamp's.
 		k := (hue + hueSteps/stampSteps/2) * stampSteps / hueSteps % stampSteps
