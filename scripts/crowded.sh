@@ -40,7 +40,9 @@ for n in "${sizes[@]}"; do
 		display=:$((100 + RANDOM % 400))
 		Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
 		xvfb=$!
-		sleep 1
+		# Wait for the server to answer, not a fixed second: on a loaded
+		# machine a game started too early finds no display and ends at once.
+		for _ in $(seq 100); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 		DISPLAY=$display /usr/bin/time -v "$dir/boids" -seed 1 -boids "$n" -size 64x64 -strategy "$s" >"$log" 2>&1 &
 		game=$!
 		# Let it run; look the window up only then, as it may be made twice
