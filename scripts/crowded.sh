@@ -21,7 +21,17 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 go build -o "$dir/boids" ./cmd/boids
 xvfb=
-trap 'kill $xvfb 2>/dev/null; rm -rf "$dir"' EXIT
+# With set -e a failing command in the trap would end it with status 1
+# and leave the directory: the X server may be gone already.
+trap 'kill $xvfb 2>/dev/null || true; rm -rf "$dir"' EXIT
+# escape presses Escape in window $1 and holds it a tenth of a second, as
+# a hand does. A press released at once (xdotool key) lasts less than a
+# tick: a window drawing faster than its 60 ticks/s (a crowded flock drawn
+# on the CPU draws over 100 frames/s under Xvfb) can poll the key down and
+# up between two ticks, and the game never sees it.
+escape() {
+	DISPLAY=$display timeout 5 xdotool windowfocus --sync "$1" keydown --window "$1" Escape sleep 0.1 keyup --window "$1" Escape
+}
 fail=0
 for n in "${sizes[@]}"; do
 	for s in mutex channel lockfree sharded actors; do
@@ -30,19 +40,28 @@ for n in "${sizes[@]}"; do
 		display=:$((100 + RANDOM % 400))
 		Xvfb "$display" -screen 0 1280x800x24 >/dev/null 2>&1 &
 		xvfb=$!
-		sleep 1
+		# Wait for the server to answer, not a fixed second: on a loaded
+		# machine a game started too early finds no display and ends at once.
+		for _ in $(seq 100); do DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
 		DISPLAY=$display /usr/bin/time -v "$dir/boids" -seed 1 -boids "$n" -size 64x64 -strategy "$s" >"$log" 2>&1 &
 		game=$!
 		# Let it run; look the window up only then, as it may be made twice
 		# on the way up.
 		sleep 10
-		wid=$(DISPLAY=$display xdotool search --sync --name '^boids$' | tail -1)
+		# Bounded: a game that died has no window to wait for.
+		wid=$(DISPLAY=$display timeout 20 xdotool search --sync --name '^boids$' | tail -1) || true
 		t0=$(date +%s.%N)
 		# The window found may be one the game replaced on its way up: look
-		# it up again and retry once rather than end the whole check.
-		if ! DISPLAY=$display xdotool windowfocus --sync "$wid" key --window "$wid" Escape 2>/dev/null; then
-			wid=$(DISPLAY=$display xdotool search --sync --name '^boids$' | tail -1)
-			DISPLAY=$display xdotool windowfocus --sync "$wid" key --window "$wid" Escape || echo "crowded: could not press Escape in the $s window"
+		# it up again and retry once rather than end the whole check. A game
+		# that quits at once makes xdotool fail too (its window is gone
+		# before xdotool is done with it): a game that ends within the
+		# second it is allowed needs no retry.
+		if ! escape "$wid" 2>/dev/null; then
+			for _ in $(seq 20); do kill -0 $game 2>/dev/null || break; sleep 0.05; done
+			if kill -0 $game 2>/dev/null; then
+				wid=$(DISPLAY=$display timeout 5 xdotool search --sync --name '^boids$' | tail -1) || true
+				escape "$wid" || echo "crowded: could not press Escape in the $s window"
+			fi
 		fi
 		for _ in $(seq 600); do kill -0 $game 2>/dev/null || break; sleep 0.05; done
 		took=$(echo "$(date +%s.%N) - $t0" | bc)

@@ -64,8 +64,13 @@ func (t *tint) colour(i int, b boids.Boid) rgb {
 	if t.rates == nil {
 		return hues[hueIndex(b.Vel)]
 	}
+	return rateColours[t.rateStep(i)]
+}
+
+// rateStep is boid i's entry in rateColours (and rateBytes).
+func (t *tint) rateStep(i int) int {
 	k := int(t.rates[i] / t.median * rateSteps / 2)
-	return rateColours[min(max(k, 0), rateSteps)]
+	return min(max(k, 0), rateSteps)
 }
 
 // setColour changes the colouring and says so.

@@ -225,6 +225,19 @@ func TestHueIndexCoversTheWheel(t *testing.T) {
 	assert.Len(t, seen, hueSteps)
 }
 
+func TestAtan2(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vs := []boids.Vec{{X: 1}, {X: -1}, {Y: 1}, {Y: -1}, {X: 1, Y: 1}, {X: -1, Y: -1}, {X: 1e-30, Y: -1}, {X: -1, Y: 1e-30}}
+	for range 100000 {
+		vs = append(vs, boids.Vec{X: rng.Float32()*2 - 1, Y: rng.Float32()*2 - 1})
+	}
+	for _, v := range vs {
+		want := math.Atan2(float64(v.Y), float64(v.X))
+		require.InDelta(t, want, float64(atan2(v.Y, v.X)), 2e-5, "%v", v)
+	}
+	assert.Zero(t, atan2(0, 0), "no heading is heading 0, as math.Atan2 has it")
+}
+
 func TestStatusLine(t *testing.T) {
 	s, err := newStatusLine()
 	require.NoError(t, err)
