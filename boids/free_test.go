@@ -114,6 +114,52 @@ func TestFreeFairnessSeesAStarvedBoid(t *testing.T) {
 	})
 }
 
+// A boid that falls behind its slot (here its first query takes longer than
+// a period) does the updates it owes at once, without waiting for the next
+// opening, but never more than the last two: older turns are dropped. Boid
+// 8, in the same slot, is on time and counts the openings.
+func TestFreeLateBoidCatchesUpOneTurn(t *testing.T) {
+	for _, c := range []struct {
+		late time.Duration
+		lost float64
+	}{
+		// Openings every 20 ms from 20 ms; boid 7 ends its first update at
+		// 70 ms owing turns 2 and 3 (40, 60 ms), and does both.
+		{50 * time.Millisecond, 0},
+		// At 110 ms it owes turns 2 to 5 and does 4 and 5 only.
+		{90 * time.Millisecond, 2},
+	} {
+		t.Run(c.late.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &lateOne{Strategy: boids.NewMutex(), late: c.late}
+				f := newFlock(t, 50, s)
+				defer f.Stop()
+				f.RunFree(50)
+				// Past the opening at 1 s, not on it.
+				time.Sleep(time.Second + 10*time.Millisecond)
+				synctest.Wait()
+				fair, rates := f.TakeFairness()
+				sec := fair.Window.Seconds()
+				assert.InDelta(t, c.lost, float64(rates[8]-rates[7])*sec, 0.01, "turns boid 7 lost")
+			})
+		})
+	}
+}
+
+// lateOne keeps boid 7 in its first query for late.
+type lateOne struct {
+	boids.Strategy
+	late time.Duration
+	once sync.Once
+}
+
+func (s *lateOne) Neighbors(id int, buf []boids.Boid) (boids.Boid, []boids.Boid) {
+	if id == 7 {
+		s.once.Do(func() { time.Sleep(s.late) })
+	}
+	return s.Strategy.Neighbors(id, buf)
+}
+
 // slowOne holds boid 7 inside its first query until release.
 type slowOne struct {
 	boids.Strategy
