@@ -58,7 +58,10 @@ type FreeRunning interface {
 // core is woken for the slot's boids and goes back to sleep once they are
 // done. So the slots are as few as the window allows: one per wakeBatch
 // boids (the most the ticked regime makes runnable at once, for the same
-// reason), never closer than minSlotGap.
+// reason), never closer than minSlotGap. Measured at 2,000 boids paced at
+// 60/s with no update work: the process's threads slept 470-500 times a
+// second with 2 slots against 2,150-2,340 with 16; the CPU per update did
+// not change beyond the noise of a shared machine.
 type pacer struct {
 	slots  []slot
 	period time.Duration
