@@ -114,6 +114,52 @@ func TestFreeFairnessSeesAStarvedBoid(t *testing.T) {
 	})
 }
 
+// A boid that falls behind its slot (here its first query takes longer than
+// a period) does the updates it owes at once, without waiting for the next
+// opening, but never more than the last two: older turns are dropped. Boid
+// 8, in the same slot, is on time and counts the openings.
+func TestFreeLateBoidCatchesUpOneTurn(t *testing.T) {
+	for _, c := range []struct {
+		late time.Duration
+		lost float64
+	}{
+		// Openings every 20 ms from 20 ms; boid 7 ends its first update at
+		// 70 ms owing turns 2 and 3 (40, 60 ms), and does both.
+		{50 * time.Millisecond, 0},
+		// At 110 ms it owes turns 2 to 5 and does 4 and 5 only.
+		{90 * time.Millisecond, 2},
+	} {
+		t.Run(c.late.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &lateOne{Strategy: boids.NewMutex(), late: c.late}
+				f := newFlock(t, 50, s)
+				defer f.Stop()
+				f.RunFree(50)
+				// Past the opening at 1 s, not on it.
+				time.Sleep(time.Second + 10*time.Millisecond)
+				synctest.Wait()
+				fair, rates := f.TakeFairness()
+				sec := fair.Window.Seconds()
+				assert.InDelta(t, c.lost, float64(rates[8]-rates[7])*sec, 0.01, "turns boid 7 lost")
+			})
+		})
+	}
+}
+
+// lateOne keeps boid 7 in its first query for late.
+type lateOne struct {
+	boids.Strategy
+	late time.Duration
+	once sync.Once
+}
+
+func (s *lateOne) Neighbors(id int, buf []boids.Boid) (boids.Boid, []boids.Boid) {
+	if id == 7 {
+		s.once.Do(func() { time.Sleep(s.late) })
+	}
+	return s.Strategy.Neighbors(id, buf)
+}
+
 // slowOne holds boid 7 inside its first query until release.
 type slowOne struct {
 	boids.Strategy
@@ -181,6 +227,74 @@ func BenchmarkPace(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPacing measures what pacing costs next to an update, on one
+// flock at the default rate (60 updates per boid per second): phases paced
+// at 60 alternate with phases unpaced (MaxTPS, which no flock of these sizes
+// keeps up with, so a boid finds its next turn open and does not wait), and
+// pacing-ns/update is the paced phases' CPU per update less the unpaced
+// ones'. The nop rows pace a design that does nothing: their CPU per update
+// is the pacing machinery alone. Phases alternate so that a machine shared
+// with other jobs weighs on both alike; an op is a paced phase and its
+// unpaced one (a quarter of a second each, after 50 ms of settling).
+func BenchmarkPacing(b *testing.B) {
+	for _, n := range []int{2000, 10000} {
+		for _, d := range []string{"lockfree", "mutex", "nop"} {
+			b.Run(fmt.Sprintf("%s/boids=%d", d, n), func(b *testing.B) {
+				p := boids.BenchParams(n)
+				var s boids.Strategy
+				if d == "nop" {
+					s = nopStrategy{boids.NewMutex()}
+				} else {
+					var err error
+					s, err = boids.NewStrategy(d)
+					require.NoError(b, err)
+				}
+				f, err := boids.NewFlock(p, boids.RandomBoids(p, n, rand.New(rand.NewPCG(1, 1))), s)
+				require.NoError(b, err)
+				defer f.Stop()
+				for range 50 { // warm-up: buffers at their steady size, the flock gathering
+					f.Tick()
+				}
+				var paced, unpaced phase
+				b.ResetTimer()
+				for range b.N {
+					paced.run(f, 60)
+					if d != "nop" {
+						unpaced.run(f, boids.MaxTPS)
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(paced.cpuPerUpdate(), "paced-ns/update")
+				b.ReportMetric(paced.updates/paced.wall.Seconds()/float64(n), "paced-rate/boid")
+				if d != "nop" {
+					b.ReportMetric(unpaced.cpuPerUpdate(), "unpaced-ns/update")
+					b.ReportMetric(paced.cpuPerUpdate()-unpaced.cpuPerUpdate(), "pacing-ns/update")
+				}
+			})
+		}
+	}
+}
+
+// phase adds up the updates, CPU time and wall time of a flock's free runs.
+type phase struct {
+	updates   float64
+	cpu, wall time.Duration
+}
+
+// run runs f free at rate for a phase, past a settling time in which every
+// boid leaves the previous phase's rhythm.
+func (ph *phase) run(f *boids.Flock, rate float64) {
+	f.RunFree(rate)
+	time.Sleep(50 * time.Millisecond)
+	u0, cpu0, t0 := f.Updates(), cpuTime(), time.Now()
+	time.Sleep(250 * time.Millisecond)
+	ph.updates += float64(f.Updates() - u0)
+	ph.cpu += cpuTime() - cpu0
+	ph.wall += time.Since(t0)
+}
+
+func (ph *phase) cpuPerUpdate() float64 { return float64(ph.cpu) / ph.updates }
 
 // measurePace waits for b.N updates and reports the process's CPU time
 // and wall time per update.

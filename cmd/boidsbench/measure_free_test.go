@@ -19,7 +19,9 @@ func TestMeasureFree(t *testing.T) {
 		require.NoError(t, err, s)
 		assert.Zero(t, row.Ticks, s)
 		assert.Positive(t, row.Updates, s)
-		assert.InDelta(t, row.Updates, row.Counters.Reads, 200, "%s: one query per update, give or take the boids in flight at the window's ends", s)
+		// A boid may be in flight (queried, not yet counted) at each end of
+		// the window, and the 200 boids share one slot, so all of them can be.
+		assert.InDelta(t, row.Updates, row.Counters.Reads, 2*200, "%s: one query per update, give or take the boids in flight at the window's ends", s)
 		assert.Positive(t, row.TicksPerSec(), s)
 		assert.True(t, row.Jain > 0 && row.Jain <= 1, "%s: Jain %v", s, row.Jain)
 		assert.Positive(t, row.CPUPerUpdate, s)
