@@ -16,44 +16,66 @@ import (
 //     else can reach them. Each owner holds its band's boids and, as
 //     copies, the boids of the row of cells just outside the band on each
 //     side (its halo).
-//   - a boid reaches an owner only by message on the owner's channel: a
-//     query (a round trip) goes to the owner of the boid's row; a move (fire
-//     and forget) goes to every owner that holds the boid before or after
-//     it, each of which updates, adds or drops its copy.
-//   - own[id] and seq[id] (the boid's latest state and move count) and the
-//     boid's query belong to the goroutine calling Neighbors and Move for
-//     id; the round-trip counters in a query are atomics, read by Counters.
-//   - Load, Read, EndTick, Counters, Regions and Close are the
-//     coordinator's, one at a time; their messages carry the call's
-//     arguments in the actor, owned by the owner until it replies.
+//   - a query reaches an owner only by message on the owner's channel (a
+//     round trip), to the owner of the asker's row.
+//   - own[id] and seq[id] (the boid's latest state and move count) are the
+//     mailbox of boid id: only the goroutine calling Neighbors and Move for
+//     id writes them. In the lock-step regime a move is not a message: the
+//     boid writes its mailbox, and at EndTick, with no boid inside, every
+//     owner reads all mailboxes in parallel and applies the moves that
+//     concern its rows (the tick barrier and EndTick's message order the
+//     writes before the reads). In the free regime there is no barrier, so
+//     a move is a message (fire and forget) to every owner that holds the
+//     boid before or after it, each of which updates, adds or drops its
+//     copy; the boid first stores its move count in pub[id] (an atomic),
+//     which owners read.
+//   - the round-trip counters in a boid's query are atomics, read by
+//     Counters.
+//   - Load, Read, EndTick, SetFree, Counters, Regions and Close are the
+//     coordinator's, one at a time; they set an owner's fields before the
+//     message that starts the call, and read them after its reply.
 //
 // Why a border query asks one owner: the cells a query scans lie in the
 // asker's row and the rows next to it, all of which that row's owner holds
 // (band plus halo). A query that asked two owners one after the other could
 // miss a neighbour handed from the second to the first in between, or see
-// it twice; one owner answers from one consistent state. A crossing is
-// therefore never in flight: both owners hold the boid before and after a
-// one-row move (a boid moves at most one row a tick, as MaxSpeed is at most
-// the radius and rows are at least that high), and each applies the moves
-// of one boid in the order it sent them (one sender, one channel: FIFO).
-// No boid is lost or seen twice, with or without a tick barrier.
+// it twice; one owner answers from one consistent state. No boid is lost or
+// seen twice: in the lock-step regime every owner applies a tick's moves
+// before the next tick's queries, in the free regime both owners hold a
+// boid crossing between them before and after the move, and each applies
+// the moves of one boid in the order it sent them (one sender, one channel:
+// FIFO). In the lock-step regime a query therefore sees every neighbour as
+// it was at the start of the tick, as lockfree's snapshot does.
+//
+// Free regime, reads in order: a goroutine may be shown boid j by one
+// owner and then ask another owner whose copy of j is older, as j sent its
+// move to both and the second has not applied it yet. An owner therefore
+// answers a free query only when every boid in the cells it scans is as
+// recent as pub says (none of their moves is on its way to it); otherwise
+// it puts the query aside and answers it once it has applied the messages
+// queued behind it. A move is in its channel from the moment pub counts
+// it, but for the few instructions between the two, so a query put aside
+// waits for one batch of the owner's messages.
 //
 // Read asks every owner at once for what it holds and keeps, for each boid,
 // the copy of its latest move. In the lock-step regime every copy is
 // current. In the free regime the picture is each owner's state at the
 // moment it served the read, so two parts of it can be a few moves apart.
 //
-// What the border costs: a move in a band's edge row is sent to the owner
-// next door too (two messages instead of one); with b bands over r rows
-// about 2b/r of moves pay it, and owners hold about that share of extra
-// copies. A query costs one round trip wherever it is. Owners index boids
-// by id, 12 bytes per boid each, which is what bounds MaxShards.
+// What the border costs: a boid in a band's edge row is held by the owner
+// next door too; with b bands over r rows owners hold about 2b/r extra
+// copies, and at EndTick every owner reads every mailbox (a few ns per
+// boid and owner). In the free regime a move in an edge row is sent twice.
+// A query costs one round trip wherever it is. Owners index boids by id,
+// 12 bytes per boid each, which is what bounds MaxShards.
 type Actors struct {
 	l       bands
 	want    int
 	owners  []*actor // nil before the first Load and after Close
 	own     []Boid
 	seq     []uint32
+	pub     []atomic.Uint32 // the free regime's move counts, as owners may read them
+	free    bool
 	queries []actorQuery
 	rtts    Hist    // sampled round trips gathered by Counters
 	best    []int64 // Read's scratch: the move count of the copy kept, per boid
@@ -81,6 +103,7 @@ const (
 	actLoad
 	actRead
 	actStats
+	actApply
 )
 
 // actorMsg is what an owner receives, 48 bytes copied into its channel's
@@ -105,14 +128,20 @@ type actor struct {
 	done    chan struct{}
 	stopped chan struct{}
 
-	l       *bands
-	band    int
-	holds   []bool // row -> the owner keeps its boids (band and halo)
-	cells   cells
-	cellOf  []int32 // boid id -> cell, -1 when not held
-	slot    []int32
-	seq     []uint32 // boid id -> count of the move held
-	load    []Boid   // Load's input
+	l      *bands
+	band   int
+	holds  []bool // row -> the owner keeps its boids (band and halo)
+	cells  cells
+	cellOf []int32 // boid id -> cell, -1 when not held
+	slot   []int32
+	seq    []uint32 // boid id -> count of the move held
+	free   bool
+	// The mailboxes (Actors.own, seq, pub), set by Load: own and seq are
+	// read at Load and EndTick, pub while serving a free query.
+	own     []Boid
+	mailSeq []uint32
+	pub     []atomic.Uint32
+	aside   []actorMsg // free queries waiting for moves on their way
 	st      actorStats
 	report  actorStats // st as of the last stats call, the coordinator's to read
 	batch   time.Time
@@ -160,17 +189,21 @@ func (a *Actors) Load(sp Space, boids []Boid) {
 			go o.run()
 		}
 	}
-	for k, o := range a.owners {
-		o.l, o.band, o.load = &a.l, k, boids
-	}
-	a.callAll(actLoad)
-	for _, o := range a.owners {
-		o.load = nil
-	}
 	a.own = append(a.own[:0], boids...)
 	a.last = append(a.last[:0], boids...)
 	a.seq = resize(a.seq, len(boids))
 	clear(a.seq)
+	if len(a.pub) < len(boids) {
+		a.pub = make([]atomic.Uint32, len(boids))
+	}
+	for i := range a.pub[:len(boids)] {
+		a.pub[i].Store(0)
+	}
+	for k, o := range a.owners {
+		o.l, o.band, o.free = &a.l, k, a.free
+		o.own, o.mailSeq, o.pub = a.own, a.seq, a.pub[:len(boids)]
+	}
+	a.callAll(actLoad)
 	a.rtts = Hist{}
 	n := len(boids)
 	if n > len(a.queries) {
@@ -231,10 +264,16 @@ func (a *Actors) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 }
 
 func (a *Actors) Move(id int, b Boid) {
+	if !a.free {
+		a.own[id] = b
+		a.seq[id]++
+		return
+	}
 	_, orow := a.l.cell(a.own[id].Pos)
 	_, nrow := a.l.cell(b.Pos)
 	a.own[id] = b
 	a.seq[id]++
+	a.pub[id].Store(a.seq[id])
 	var rows [6]int
 	var r3 [3]int
 	n := copy(rows[:], r3[:a.l.rowsAround(orow, &r3)])
@@ -246,10 +285,29 @@ func (a *Actors) Move(id int, b Boid) {
 	}
 }
 
-// EndTick does nothing: every owner applies a boid's moves before anything
-// the boid or the coordinator sends it later (one channel per owner, FIFO),
-// so the next tick's queries and Read already see every move of this one.
-func (a *Actors) EndTick() {}
+// EndTick has every owner apply the tick's moves from the mailboxes, in
+// parallel.
+func (a *Actors) EndTick() {
+	if len(a.owners) > 0 {
+		a.callAll(actApply)
+	}
+}
+
+// SetFree switches regimes, with no boid inside. Moves become messages in
+// the free regime and mailbox writes in the lock-step one; the owners
+// apply any mailbox move first, so none is lost in the switch.
+func (a *Actors) SetFree(on bool) {
+	a.free = on
+	for i := range a.own {
+		a.pub[i].Store(a.seq[i])
+	}
+	for _, o := range a.owners {
+		o.free = on
+	}
+	if len(a.owners) > 0 {
+		a.callAll(actApply)
+	}
+}
 
 // Read asks every owner for the boids it holds and keeps each boid's latest
 // copy.
@@ -349,6 +407,8 @@ func (o *actor) run() {
 	}
 }
 
+// drain serves what is queued, then retries the queries put aside, whose
+// moves were queued behind them.
 func (o *actor) drain() bool {
 	for {
 		select {
@@ -358,9 +418,52 @@ func (o *actor) drain() bool {
 			}
 			o.serve(m)
 		default:
+			if len(o.aside) > 0 {
+				waiting := o.aside[:0]
+				for _, m := range o.aside {
+					if !o.answer(m) {
+						waiting = append(waiting, m)
+					}
+				}
+				clear(o.aside[len(waiting):])
+				o.aside = waiting
+			}
 			return true
 		}
 	}
+}
+
+// answer serves query m unless, in the free regime, a boid in the cells
+// it scans has a move on its way to this owner (see the type's comment).
+func (o *actor) answer(m actorMsg) bool {
+	c, s := o.cellOf[m.id], o.slot[m.id]
+	if o.free && o.behind(int(c)) {
+		return false
+	}
+	self := o.cells.states[c][s]
+	m.q.self = self
+	m.q.buf = o.cells.near(o.l, int(c), s, self, m.q.buf)
+	m.q.done <- struct{}{}
+	return true
+}
+
+// behind reports whether a boid held in the 3×3 cells around c has
+// published a move this owner has not applied yet.
+func (o *actor) behind(c int) bool {
+	l := o.l
+	var xs, ys [3]int
+	nx := Around(c%l.cols, l.cols, l.wrap, &xs)
+	ny := l.rowsAround(c/l.cols, &ys)
+	for _, cy := range ys[:ny] {
+		for _, cx := range xs[:nx] {
+			for _, id := range o.cells.ids[cy*l.cols+cx] {
+				if int32(o.pub[id].Load()-o.seq[id]) > 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (o *actor) serve(m actorMsg) {
@@ -371,11 +474,9 @@ func (o *actor) serve(m actorMsg) {
 		queued := uint64(len(o.in))
 		o.st.queueSum += queued
 		o.st.queueMax = max(o.st.queueMax, queued)
-		c, s := o.cellOf[m.id], o.slot[m.id]
-		self := o.cells.states[c][s]
-		m.q.self = self
-		m.q.buf = o.cells.near(o.l, int(c), s, self, m.q.buf)
-		m.q.done <- struct{}{}
+		if !o.answer(m) {
+			o.aside = append(o.aside, m)
+		}
 		return
 	case actMove:
 		o.st.messages++
@@ -384,6 +485,12 @@ func (o *actor) serve(m actorMsg) {
 	case actLoad:
 		o.reset()
 		o.batch = time.Now()
+	case actApply:
+		for id, s := range o.mailSeq {
+			if s != o.seq[id] {
+				o.set(int32(id), s, o.own[id])
+			}
+		}
 	case actRead:
 		o.reading = o.reading[:0]
 		for c, ids := range o.cells.ids {
@@ -402,7 +509,7 @@ func (o *actor) serve(m actorMsg) {
 	o.done <- struct{}{}
 }
 
-// reset takes the boids of the owner's rows from Load's input.
+// reset takes the boids of the owner's rows from the mailboxes Load filled.
 func (o *actor) reset() {
 	l := o.l
 	o.holds = resize(o.holds, l.rows)
@@ -414,15 +521,16 @@ func (o *actor) reset() {
 		}
 	}
 	n := l.cols * l.rows
-	o.cells.reset(n, l.cols, cellRoomFor(len(o.load), n), o.holds)
-	o.cellOf = resize(o.cellOf, len(o.load))
-	o.slot = resize(o.slot, len(o.load))
-	o.seq = resize(o.seq, len(o.load))
+	o.cells.reset(n, l.cols, cellRoomFor(len(o.own), n), o.holds)
+	o.cellOf = resize(o.cellOf, len(o.own))
+	o.slot = resize(o.slot, len(o.own))
+	o.seq = resize(o.seq, len(o.own))
 	clear(o.seq)
+	o.aside = o.aside[:0]
 	for id := range o.cellOf {
 		o.cellOf[id] = -1
 	}
-	for id, b := range o.load {
+	for id, b := range o.own {
 		if c, row := l.cell(b.Pos); o.holds[row] {
 			o.cellOf[id] = int32(c)
 			o.slot[id] = o.cells.add(c, int32(id), b)
