@@ -1,6 +1,7 @@
 package boids
 
 import (
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -69,17 +70,20 @@ import (
 // A query costs one round trip wherever it is. Owners index boids by id,
 // 12 bytes per boid each, which is what bounds MaxShards.
 type Actors struct {
-	l       bands
-	want    int
-	owners  []*actor // nil before the first Load and after Close
-	own     []Boid
-	seq     []uint32
-	pub     []atomic.Uint32 // the free regime's move counts, as owners may read them
-	free    bool
-	queries []actorQuery
-	rtts    Hist    // sampled round trips gathered by Counters
-	best    []int64 // Read's scratch: the move count of the copy kept, per boid
-	last    []Boid  // what Read last returned, for a boid no owner reported
+	l      bands
+	want   int
+	owners []*actor // nil before the first Load and after Close
+	own    []Boid
+	seq    []uint32
+	pub    []atomic.Uint32 // the free regime's move counts, as owners may read them
+	free   bool
+	// unordered answers free queries without waiting for moves on their
+	// way: the broken variant the tests show the free suite rejects.
+	unordered bool
+	queries   []actorQuery
+	rtts      Hist    // sampled round trips gathered by Counters
+	best      []int64 // Read's scratch: the move count of the copy kept, per boid
+	last      []Boid  // what Read last returned, for a boid no owner reported
 }
 
 // actorQuery is boid id's reusable request. From the send until done is
@@ -135,7 +139,7 @@ type actor struct {
 	cellOf []int32 // boid id -> cell, -1 when not held
 	slot   []int32
 	seq    []uint32 // boid id -> count of the move held
-	free   bool
+	free   bool     // free queries wait for moves on their way
 	// The mailboxes (Actors.own, seq, pub), set by Load: own and seq are
 	// read at Load and EndTick, pub while serving a free query.
 	own     []Boid
@@ -200,7 +204,7 @@ func (a *Actors) Load(sp Space, boids []Boid) {
 		a.pub[i].Store(0)
 	}
 	for k, o := range a.owners {
-		o.l, o.band, o.free = &a.l, k, a.free
+		o.l, o.band, o.free = &a.l, k, a.free && !a.unordered
 		o.own, o.mailSeq, o.pub = a.own, a.seq, a.pub[:len(boids)]
 	}
 	a.callAll(actLoad)
@@ -280,7 +284,11 @@ func (a *Actors) Move(id int, b Boid) {
 	n += copy(rows[n:], r3[:a.l.rowsAround(nrow, &r3)])
 	var to [6]int
 	m := actorMsg{op: actMove, id: int32(id), seq: a.seq[id], b: b}
-	for _, k := range a.l.bandsOf(rows[:n], to[:0]) {
+	for i, k := range a.l.bandsOf(rows[:n], to[:0]) {
+		if a.unordered && i > 0 {
+			// Widens the window the broken variant's fault needs.
+			runtime.Gosched()
+		}
 		a.owners[k].in <- m
 	}
 }
@@ -302,7 +310,7 @@ func (a *Actors) SetFree(on bool) {
 		a.pub[i].Store(a.seq[i])
 	}
 	for _, o := range a.owners {
-		o.free = on
+		o.free = on && !a.unordered
 	}
 	if len(a.owners) > 0 {
 		a.callAll(actApply)
