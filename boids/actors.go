@@ -28,8 +28,9 @@ import (
 //     writes before the reads). In the free regime there is no barrier, so
 //     a move is a message (fire and forget) to every owner that holds the
 //     boid before or after it, each of which updates, adds or drops its
-//     copy; the boid first stores its move count in pub[id] (an atomic),
-//     which owners read.
+//     copy. First it takes a stamp from clock (an atomic counter that
+//     orders every free move), keeps it in its ring of stamps and counts
+//     the move in pub[id]: atomics only it writes and owners read.
 //   - the round-trip counters in a boid's query are atomics, read by
 //     Counters.
 //   - Load, Read, EndTick, SetFree, Counters, Regions and Close are the
@@ -50,13 +51,16 @@ import (
 //
 // Free regime, reads in order: a goroutine may be shown boid j by one
 // owner and then ask another owner whose copy of j is older, as j sent its
-// move to both and the second has not applied it yet. An owner therefore
-// answers a free query only when every boid in the cells it scans is as
-// recent as pub says (none of their moves is on its way to it); otherwise
-// it puts the query aside and answers it once it has applied the messages
-// queued behind it. A move is in its channel from the moment pub counts
-// it, but for the few instructions between the two, so a query put aside
-// waits for one batch of the owner's messages.
+// move to both and the second has not applied it yet. So a free query
+// carries the clock t when it was sent, and its owner answers it only
+// when, for every boid in the cells it scans, the move after its copy is
+// either unpublished or stamped after t (anything the asker was shown
+// before it asked was stamped before t). A move stamped before t was
+// nearly always sent before the query too, and is applied first (FIFO);
+// otherwise the owner puts the query aside and tries it again once it has
+// applied the move it waits for, which is on its way (stamped, so sent or
+// about to be). Each try waits only for moves stamped before t, a finite
+// set, so a query put aside is answered.
 //
 // Read asks every owner at once for what it holds and keeps, for each boid,
 // the copy of its latest move. In the lock-step regime every copy is
@@ -68,14 +72,20 @@ import (
 // copies, and at EndTick every owner reads every mailbox (a few ns per
 // boid and owner). In the free regime a move in an edge row is sent twice.
 // A query costs one round trip wherever it is. Owners index boids by id,
-// 12 bytes per boid each, which is what bounds MaxShards.
+// 16 bytes per boid each, which is what bounds MaxShards.
 type Actors struct {
 	l      bands
 	want   int
 	owners []*actor // nil before the first Load and after Close
 	own    []Boid
 	seq    []uint32
-	pub    []atomic.Uint32 // the free regime's move counts, as owners may read them
+	// The free regime's move stamps: clock numbers every free move in one
+	// order. pub[id] is the count of boid id's latest published move, and
+	// stamps[id*stampRing+k%stampRing] the stamp of its move k, for its
+	// last stampRing moves; only boid id writes them, owners read them.
+	clock  atomic.Uint64
+	pub    []atomic.Uint32
+	stamps []atomic.Uint64
 	free   bool
 	// unordered answers free queries without waiting for moves on their
 	// way: the broken variant the tests show the free suite rejects.
@@ -92,6 +102,7 @@ type actorQuery struct {
 	self    Boid
 	buf     []Boid
 	done    chan struct{}
+	t       uint64 // a free query's clock when sent
 	sent    uint64
 	rtt     atomic.Int64 // summed sampled round trips, ns
 	rttN    atomic.Uint64
@@ -120,6 +131,9 @@ type actorMsg struct {
 	q   *actorQuery
 }
 
+// stampRing is how many of its latest free moves' stamps a boid keeps.
+const stampRing = 8
+
 // actorQueue is each owner's channel buffer: a boid finding it full blocks
 // on a move it meant to fire and forget.
 const actorQueue = 1024
@@ -140,16 +154,27 @@ type actor struct {
 	slot   []int32
 	seq    []uint32 // boid id -> count of the move held
 	free   bool     // free queries wait for moves on their way
-	// The mailboxes (Actors.own, seq, pub), set by Load: own and seq are
-	// read at Load and EndTick, pub while serving a free query.
+	// The mailboxes (Actors.own, seq, pub, stamps), set by Load:
+	// own and seq are read at Load and EndTick, the others while serving a
+	// free query.
 	own     []Boid
 	mailSeq []uint32
 	pub     []atomic.Uint32
-	aside   []actorMsg // free queries waiting for moves on their way
+	stamps  []atomic.Uint64
+	aside   []asideQuery // free queries waiting for moves on their way
+	awaited []int32      // boid id -> how many of them wait for its move
 	st      actorStats
 	report  actorStats // st as of the last stats call, the coordinator's to read
 	batch   time.Time
 	reading []heldBoid // Read's reply, handed to the coordinator
+}
+
+// asideQuery is a free query put aside; it is tried again once the owner
+// has applied move next of boid on, the move it waits for.
+type asideQuery struct {
+	m    actorMsg
+	on   int32
+	next uint32
 }
 
 type heldBoid struct {
@@ -199,13 +224,15 @@ func (a *Actors) Load(sp Space, boids []Boid) {
 	clear(a.seq)
 	if len(a.pub) < len(boids) {
 		a.pub = make([]atomic.Uint32, len(boids))
+		a.stamps = make([]atomic.Uint64, len(boids)*stampRing)
 	}
 	for i := range a.pub[:len(boids)] {
 		a.pub[i].Store(0)
 	}
 	for k, o := range a.owners {
 		o.l, o.band, o.free = &a.l, k, a.free && !a.unordered
-		o.own, o.mailSeq, o.pub = a.own, a.seq, a.pub[:len(boids)]
+		o.own, o.mailSeq = a.own, a.seq
+		o.pub, o.stamps = a.pub[:len(boids)], a.stamps[:len(boids)*stampRing]
 	}
 	a.callAll(actLoad)
 	a.rtts = Hist{}
@@ -246,6 +273,9 @@ func (a *Actors) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	q := &a.queries[id]
 	q.buf = buf
 	q.sent++
+	if a.free {
+		q.t = a.clock.Load()
+	}
 	_, row := a.l.cell(a.own[id].Pos)
 	in := a.owners[a.l.bandOf[row]].in
 	m := actorMsg{op: actQuery, id: int32(id), q: q}
@@ -277,13 +307,15 @@ func (a *Actors) Move(id int, b Boid) {
 	_, nrow := a.l.cell(b.Pos)
 	a.own[id] = b
 	a.seq[id]++
-	a.pub[id].Store(a.seq[id])
+	seq := a.seq[id]
+	a.stamps[id*stampRing+int(seq%stampRing)].Store(a.clock.Add(1))
+	a.pub[id].Store(seq)
 	var rows [6]int
 	var r3 [3]int
 	n := copy(rows[:], r3[:a.l.rowsAround(orow, &r3)])
 	n += copy(rows[n:], r3[:a.l.rowsAround(nrow, &r3)])
 	var to [6]int
-	m := actorMsg{op: actMove, id: int32(id), seq: a.seq[id], b: b}
+	m := actorMsg{op: actMove, id: int32(id), seq: seq, b: b}
 	for i, k := range a.l.bandsOf(rows[:n], to[:0]) {
 		if a.unordered && i > 0 {
 			// Widens the window the broken variant's fault needs.
@@ -303,7 +335,8 @@ func (a *Actors) EndTick() {
 
 // SetFree switches regimes, with no boid inside. Moves become messages in
 // the free regime and mailbox writes in the lock-step one; the owners
-// apply any mailbox move first, so none is lost in the switch.
+// apply any mailbox move first, so none is lost in the switch: pub then
+// counts the moves every owner has applied.
 func (a *Actors) SetFree(on bool) {
 	a.free = on
 	for i := range a.own {
@@ -415,8 +448,7 @@ func (o *actor) run() {
 	}
 }
 
-// drain serves what is queued, then retries the queries put aside, whose
-// moves were queued behind them.
+// drain serves what is queued.
 func (o *actor) drain() bool {
 	for {
 		select {
@@ -426,38 +458,35 @@ func (o *actor) drain() bool {
 			}
 			o.serve(m)
 		default:
-			if len(o.aside) > 0 {
-				waiting := o.aside[:0]
-				for _, m := range o.aside {
-					if !o.answer(m) {
-						waiting = append(waiting, m)
-					}
-				}
-				clear(o.aside[len(waiting):])
-				o.aside = waiting
-			}
 			return true
 		}
 	}
 }
 
-// answer serves query m unless, in the free regime, a boid in the cells
-// it scans has a move on its way to this owner (see the type's comment).
-func (o *actor) answer(m actorMsg) bool {
+// answer serves query m unless, in the free regime, it must wait for a
+// move on its way to this owner: then it says which (see behind).
+func (o *actor) answer(m actorMsg) (ok bool, on int32, next uint32) {
 	c, s := o.cellOf[m.id], o.slot[m.id]
-	if o.free && o.behind(int(c)) {
-		return false
+	if o.free {
+		if on, next, wait := o.behind(int(c), m.q.t); wait {
+			return false, on, next
+		}
 	}
 	self := o.cells.states[c][s]
 	m.q.self = self
 	m.q.buf = o.cells.near(o.l, int(c), s, self, m.q.buf)
 	m.q.done <- struct{}{}
-	return true
+	return true, 0, 0
 }
 
-// behind reports whether a boid held in the 3×3 cells around c has
-// published a move this owner has not applied yet.
-func (o *actor) behind(c int) bool {
+// behind finds a boid held in the 3×3 cells around c that may have been
+// shown to the asker in a state this owner has not applied yet: the move
+// after the owner's copy (next) was published and stamped no later than
+// t, the clock when the query was sent: whatever the asker was shown
+// before was stamped before t. A move stampRing
+// moves past the copy may have overwritten the stamp it needs: then it
+// waits too.
+func (o *actor) behind(c int, t uint64) (on int32, next uint32, wait bool) {
 	l := o.l
 	var xs, ys [3]int
 	nx := Around(c%l.cols, l.cols, l.wrap, &xs)
@@ -465,13 +494,39 @@ func (o *actor) behind(c int) bool {
 	for _, cy := range ys[:ny] {
 		for _, cx := range xs[:nx] {
 			for _, id := range o.cells.ids[cy*l.cols+cx] {
-				if int32(o.pub[id].Load()-o.seq[id]) > 0 {
-					return true
+				q := o.seq[id]
+				d := o.pub[id].Load() - q
+				if d == 0 {
+					continue
+				}
+				stamp := o.stamps[int(id)*stampRing+int((q+1)%stampRing)].Load()
+				if d >= stampRing || o.pub[id].Load()-q >= stampRing || stamp <= t {
+					return id, q + 1, true
 				}
 			}
 		}
 	}
-	return false
+	return 0, 0, false
+}
+
+// applied tries again the queries put aside that wait for the move of id
+// just applied.
+func (o *actor) applied(id int32) {
+	waiting := o.aside[:0]
+	for _, a := range o.aside {
+		if a.on == id && int32(o.seq[id]-a.next) >= 0 {
+			o.awaited[id]--
+			ok, on, next := o.answer(a.m)
+			if ok {
+				continue
+			}
+			a.on, a.next = on, next
+			o.awaited[on]++
+		}
+		waiting = append(waiting, a)
+	}
+	clear(o.aside[len(waiting):])
+	o.aside = waiting
 }
 
 func (o *actor) serve(m actorMsg) {
@@ -482,13 +537,17 @@ func (o *actor) serve(m actorMsg) {
 		queued := uint64(len(o.in))
 		o.st.queueSum += queued
 		o.st.queueMax = max(o.st.queueMax, queued)
-		if !o.answer(m) {
-			o.aside = append(o.aside, m)
+		if ok, on, next := o.answer(m); !ok {
+			o.aside = append(o.aside, asideQuery{m, on, next})
+			o.awaited[on]++
 		}
 		return
 	case actMove:
 		o.st.messages++
 		o.set(m.id, m.seq, m.b)
+		if o.awaited[m.id] > 0 {
+			o.applied(m.id)
+		}
 		return
 	case actLoad:
 		o.reset()
@@ -535,6 +594,8 @@ func (o *actor) reset() {
 	o.seq = resize(o.seq, len(o.own))
 	clear(o.seq)
 	o.aside = o.aside[:0]
+	o.awaited = resize(o.awaited, len(o.own))
+	clear(o.awaited)
 	for id := range o.cellOf {
 		o.cellOf[id] = -1
 	}
