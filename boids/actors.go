@@ -55,12 +55,12 @@ import (
 // carries the clock t when it was sent, and its owner answers it only
 // when, for every boid in the cells it scans, the move after its copy is
 // either unpublished or stamped after t (anything the asker was shown
-// before it asked was stamped before t). A move stamped before t was
+// before it asked was stamped no later than t). Such a move was
 // nearly always sent before the query too, and is applied first (FIFO);
 // otherwise the owner puts the query aside and tries it again once it has
 // applied the move it waits for, which is on its way (stamped, so sent or
-// about to be). Each try waits only for moves stamped before t, a finite
-// set, so a query put aside is answered.
+// about to be). Each try waits only for moves stamped no later than t, a
+// finite set, so a query put aside is answered.
 //
 // Read asks every owner at once for what it holds and keeps, for each boid,
 // the copy of its latest move. In the lock-step regime every copy is
@@ -482,10 +482,9 @@ func (o *actor) answer(m actorMsg) (ok bool, on int32, next uint32) {
 // behind finds a boid held in the 3×3 cells around c that may have been
 // shown to the asker in a state this owner has not applied yet: the move
 // after the owner's copy (next) was published and stamped no later than
-// t, the clock when the query was sent: whatever the asker was shown
-// before was stamped before t. A move stampRing
-// moves past the copy may have overwritten the stamp it needs: then it
-// waits too.
+// t, the clock when the query was sent (whatever the asker was shown
+// before was stamped no later than that). A move stampRing moves past the
+// copy may have overwritten the stamp it needs: then it waits too.
 func (o *actor) behind(c int, t uint64) (on int32, next uint32, wait bool) {
 	l := o.l
 	var xs, ys [3]int
