@@ -1,6 +1,7 @@
 package boids
 
 import (
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -16,48 +17,83 @@ import (
 //     else can reach them. Each owner holds its band's boids and, as
 //     copies, the boids of the row of cells just outside the band on each
 //     side (its halo).
-//   - a boid reaches an owner only by message on the owner's channel: a
-//     query (a round trip) goes to the owner of the boid's row; a move (fire
-//     and forget) goes to every owner that holds the boid before or after
-//     it, each of which updates, adds or drops its copy.
-//   - own[id] and seq[id] (the boid's latest state and move count) and the
-//     boid's query belong to the goroutine calling Neighbors and Move for
-//     id; the round-trip counters in a query are atomics, read by Counters.
-//   - Load, Read, EndTick, Counters, Regions and Close are the
-//     coordinator's, one at a time; their messages carry the call's
-//     arguments in the actor, owned by the owner until it replies.
+//   - a query reaches an owner only by message on the owner's channel (a
+//     round trip), to the owner of the asker's row.
+//   - own[id] and seq[id] (the boid's latest state and move count) are the
+//     mailbox of boid id: only the goroutine calling Neighbors and Move for
+//     id writes them. In the lock-step regime a move is not a message: the
+//     boid writes its mailbox, and at EndTick, with no boid inside, every
+//     owner reads all mailboxes in parallel and applies the moves that
+//     concern its rows (the tick barrier and EndTick's message order the
+//     writes before the reads). In the free regime there is no barrier, so
+//     a move is a message (fire and forget) to every owner that holds the
+//     boid before or after it, each of which updates, adds or drops its
+//     copy. First it takes a stamp from clock (an atomic counter that
+//     orders every free move), keeps it in its ring of stamps and counts
+//     the move in pub[id]: atomics only it writes and owners read.
+//   - the round-trip counters in a boid's query are atomics, read by
+//     Counters.
+//   - Load, Read, EndTick, SetFree, Counters, Regions and Close are the
+//     coordinator's, one at a time; they set an owner's fields before the
+//     message that starts the call, and read them after its reply.
 //
 // Why a border query asks one owner: the cells a query scans lie in the
 // asker's row and the rows next to it, all of which that row's owner holds
 // (band plus halo). A query that asked two owners one after the other could
 // miss a neighbour handed from the second to the first in between, or see
-// it twice; one owner answers from one consistent state. A crossing is
-// therefore never in flight: both owners hold the boid before and after a
-// one-row move (a boid moves at most one row a tick, as MaxSpeed is at most
-// the radius and rows are at least that high), and each applies the moves
-// of one boid in the order it sent them (one sender, one channel: FIFO).
-// No boid is lost or seen twice, with or without a tick barrier.
+// it twice; one owner answers from one consistent state. No boid is lost or
+// seen twice: in the lock-step regime every owner applies a tick's moves
+// before the next tick's queries, in the free regime both owners hold a
+// boid crossing between them before and after the move, and each applies
+// the moves of one boid in the order it sent them (one sender, one channel:
+// FIFO). In the lock-step regime a query therefore sees every neighbour as
+// it was at the start of the tick, as lockfree's snapshot does.
+//
+// Free regime, reads in order: a goroutine may be shown boid j by one
+// owner and then ask another owner whose copy of j is older, as j sent its
+// move to both and the second has not applied it yet. So a free query
+// carries the clock t when it was sent, and its owner answers it only
+// when, for every boid in the cells it scans, the move after its copy is
+// either unpublished or stamped after t (anything the asker was shown
+// before it asked was stamped no later than t). Such a move was
+// nearly always sent before the query too, and is applied first (FIFO);
+// otherwise the owner puts the query aside and tries it again once it has
+// applied the move it waits for, which is on its way (stamped, so sent or
+// about to be). Each try waits only for moves stamped no later than t, a
+// finite set, so a query put aside is answered.
 //
 // Read asks every owner at once for what it holds and keeps, for each boid,
 // the copy of its latest move. In the lock-step regime every copy is
 // current. In the free regime the picture is each owner's state at the
 // moment it served the read, so two parts of it can be a few moves apart.
 //
-// What the border costs: a move in a band's edge row is sent to the owner
-// next door too (two messages instead of one); with b bands over r rows
-// about 2b/r of moves pay it, and owners hold about that share of extra
-// copies. A query costs one round trip wherever it is. Owners index boids
-// by id, 12 bytes per boid each, which is what bounds MaxShards.
+// What the border costs: a boid in a band's edge row is held by the owner
+// next door too; with b bands over r rows owners hold about 2b/r extra
+// copies, and at EndTick every owner reads every mailbox (a few ns per
+// boid and owner). In the free regime a move in an edge row is sent twice.
+// A query costs one round trip wherever it is. Owners index boids by id,
+// 16 bytes per boid each, which is what bounds MaxShards.
 type Actors struct {
-	l       bands
-	want    int
-	owners  []*actor // nil before the first Load and after Close
-	own     []Boid
-	seq     []uint32
-	queries []actorQuery
-	rtts    Hist    // sampled round trips gathered by Counters
-	best    []int64 // Read's scratch: the move count of the copy kept, per boid
-	last    []Boid  // what Read last returned, for a boid no owner reported
+	l      bands
+	want   int
+	owners []*actor // nil before the first Load and after Close
+	own    []Boid
+	seq    []uint32
+	// The free regime's move stamps: clock numbers every free move in one
+	// order. pub[id] is the count of boid id's latest published move, and
+	// stamps[id*stampRing+k%stampRing] the stamp of its move k, for its
+	// last stampRing moves; only boid id writes them, owners read them.
+	clock  atomic.Uint64
+	pub    []atomic.Uint32
+	stamps []atomic.Uint64
+	free   bool
+	// unordered answers free queries without waiting for moves on their
+	// way: the broken variant the tests show the free suite rejects.
+	unordered bool
+	queries   []actorQuery
+	rtts      Hist    // sampled round trips gathered by Counters
+	best      []int64 // Read's scratch: the move count of the copy kept, per boid
+	last      []Boid  // what Read last returned, for a boid no owner reported
 }
 
 // actorQuery is boid id's reusable request. From the send until done is
@@ -66,6 +102,7 @@ type actorQuery struct {
 	self    Boid
 	buf     []Boid
 	done    chan struct{}
+	t       uint64 // a free query's clock when sent
 	sent    uint64
 	rtt     atomic.Int64 // summed sampled round trips, ns
 	rttN    atomic.Uint64
@@ -81,6 +118,7 @@ const (
 	actLoad
 	actRead
 	actStats
+	actApply
 )
 
 // actorMsg is what an owner receives, 48 bytes copied into its channel's
@@ -92,6 +130,9 @@ type actorMsg struct {
 	b   Boid
 	q   *actorQuery
 }
+
+// stampRing is how many of its latest free moves' stamps a boid keeps.
+const stampRing = 8
 
 // actorQueue is each owner's channel buffer: a boid finding it full blocks
 // on a move it meant to fire and forget.
@@ -105,18 +146,35 @@ type actor struct {
 	done    chan struct{}
 	stopped chan struct{}
 
-	l       *bands
-	band    int
-	holds   []bool // row -> the owner keeps its boids (band and halo)
-	cells   cells
-	cellOf  []int32 // boid id -> cell, -1 when not held
-	slot    []int32
-	seq     []uint32 // boid id -> count of the move held
-	load    []Boid   // Load's input
+	l      *bands
+	band   int
+	holds  []bool // row -> the owner keeps its boids (band and halo)
+	cells  cells
+	cellOf []int32 // boid id -> cell, -1 when not held
+	slot   []int32
+	seq    []uint32 // boid id -> count of the move held
+	free   bool     // free queries wait for moves on their way
+	// The mailboxes (Actors.own, seq, pub, stamps), set by Load:
+	// own and seq are read at Load and EndTick, the others while serving a
+	// free query.
+	own     []Boid
+	mailSeq []uint32
+	pub     []atomic.Uint32
+	stamps  []atomic.Uint64
+	aside   []asideQuery // free queries waiting for moves on their way
+	awaited []int32      // boid id -> how many of them wait for its move
 	st      actorStats
 	report  actorStats // st as of the last stats call, the coordinator's to read
 	batch   time.Time
 	reading []heldBoid // Read's reply, handed to the coordinator
+}
+
+// asideQuery is a free query put aside; it is tried again once the owner
+// has applied move next of boid on, the move it waits for.
+type asideQuery struct {
+	m    actorMsg
+	on   int32
+	next uint32
 }
 
 type heldBoid struct {
@@ -160,17 +218,23 @@ func (a *Actors) Load(sp Space, boids []Boid) {
 			go o.run()
 		}
 	}
-	for k, o := range a.owners {
-		o.l, o.band, o.load = &a.l, k, boids
-	}
-	a.callAll(actLoad)
-	for _, o := range a.owners {
-		o.load = nil
-	}
 	a.own = append(a.own[:0], boids...)
 	a.last = append(a.last[:0], boids...)
 	a.seq = resize(a.seq, len(boids))
 	clear(a.seq)
+	if len(a.pub) < len(boids) {
+		a.pub = make([]atomic.Uint32, len(boids))
+		a.stamps = make([]atomic.Uint64, len(boids)*stampRing)
+	}
+	for i := range a.pub[:len(boids)] {
+		a.pub[i].Store(0)
+	}
+	for k, o := range a.owners {
+		o.l, o.band, o.free = &a.l, k, a.free && !a.unordered
+		o.own, o.mailSeq = a.own, a.seq
+		o.pub, o.stamps = a.pub[:len(boids)], a.stamps[:len(boids)*stampRing]
+	}
+	a.callAll(actLoad)
 	a.rtts = Hist{}
 	n := len(boids)
 	if n > len(a.queries) {
@@ -209,6 +273,9 @@ func (a *Actors) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	q := &a.queries[id]
 	q.buf = buf
 	q.sent++
+	if a.free {
+		q.t = a.clock.Load()
+	}
 	_, row := a.l.cell(a.own[id].Pos)
 	in := a.owners[a.l.bandOf[row]].in
 	m := actorMsg{op: actQuery, id: int32(id), q: q}
@@ -231,25 +298,57 @@ func (a *Actors) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 }
 
 func (a *Actors) Move(id int, b Boid) {
+	if !a.free {
+		a.own[id] = b
+		a.seq[id]++
+		return
+	}
 	_, orow := a.l.cell(a.own[id].Pos)
 	_, nrow := a.l.cell(b.Pos)
 	a.own[id] = b
 	a.seq[id]++
+	seq := a.seq[id]
+	a.stamps[id*stampRing+int(seq%stampRing)].Store(a.clock.Add(1))
+	a.pub[id].Store(seq)
 	var rows [6]int
 	var r3 [3]int
 	n := copy(rows[:], r3[:a.l.rowsAround(orow, &r3)])
 	n += copy(rows[n:], r3[:a.l.rowsAround(nrow, &r3)])
 	var to [6]int
-	m := actorMsg{op: actMove, id: int32(id), seq: a.seq[id], b: b}
-	for _, k := range a.l.bandsOf(rows[:n], to[:0]) {
+	m := actorMsg{op: actMove, id: int32(id), seq: seq, b: b}
+	for i, k := range a.l.bandsOf(rows[:n], to[:0]) {
+		if a.unordered && i > 0 {
+			// Widens the window the broken variant's fault needs.
+			runtime.Gosched()
+		}
 		a.owners[k].in <- m
 	}
 }
 
-// EndTick does nothing: every owner applies a boid's moves before anything
-// the boid or the coordinator sends it later (one channel per owner, FIFO),
-// so the next tick's queries and Read already see every move of this one.
-func (a *Actors) EndTick() {}
+// EndTick has every owner apply the tick's moves from the mailboxes, in
+// parallel.
+func (a *Actors) EndTick() {
+	if len(a.owners) > 0 {
+		a.callAll(actApply)
+	}
+}
+
+// SetFree switches regimes, with no boid inside. Moves become messages in
+// the free regime and mailbox writes in the lock-step one; the owners
+// apply any mailbox move first, so none is lost in the switch: pub then
+// counts the moves every owner has applied.
+func (a *Actors) SetFree(on bool) {
+	a.free = on
+	for i := range a.own {
+		a.pub[i].Store(a.seq[i])
+	}
+	for _, o := range a.owners {
+		o.free = on && !a.unordered
+	}
+	if len(a.owners) > 0 {
+		a.callAll(actApply)
+	}
+}
 
 // Read asks every owner for the boids it holds and keeps each boid's latest
 // copy.
@@ -349,6 +448,7 @@ func (o *actor) run() {
 	}
 }
 
+// drain serves what is queued.
 func (o *actor) drain() bool {
 	for {
 		select {
@@ -363,6 +463,71 @@ func (o *actor) drain() bool {
 	}
 }
 
+// answer serves query m unless, in the free regime, it must wait for a
+// move on its way to this owner: then it says which (see behind).
+func (o *actor) answer(m actorMsg) (ok bool, on int32, next uint32) {
+	c, s := o.cellOf[m.id], o.slot[m.id]
+	if o.free {
+		if on, next, wait := o.behind(int(c), m.q.t); wait {
+			return false, on, next
+		}
+	}
+	self := o.cells.states[c][s]
+	m.q.self = self
+	m.q.buf = o.cells.near(o.l, int(c), s, self, m.q.buf)
+	m.q.done <- struct{}{}
+	return true, 0, 0
+}
+
+// behind finds a boid held in the 3×3 cells around c that may have been
+// shown to the asker in a state this owner has not applied yet: the move
+// after the owner's copy (next) was published and stamped no later than
+// t, the clock when the query was sent (whatever the asker was shown
+// before was stamped no later than that). A move stampRing moves past the
+// copy may have overwritten the stamp it needs: then it waits too.
+func (o *actor) behind(c int, t uint64) (on int32, next uint32, wait bool) {
+	l := o.l
+	var xs, ys [3]int
+	nx := Around(c%l.cols, l.cols, l.wrap, &xs)
+	ny := l.rowsAround(c/l.cols, &ys)
+	for _, cy := range ys[:ny] {
+		for _, cx := range xs[:nx] {
+			for _, id := range o.cells.ids[cy*l.cols+cx] {
+				q := o.seq[id]
+				d := o.pub[id].Load() - q
+				if d == 0 {
+					continue
+				}
+				stamp := o.stamps[int(id)*stampRing+int((q+1)%stampRing)].Load()
+				if d >= stampRing || o.pub[id].Load()-q >= stampRing || stamp <= t {
+					return id, q + 1, true
+				}
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// applied tries again the queries put aside that wait for the move of id
+// just applied.
+func (o *actor) applied(id int32) {
+	waiting := o.aside[:0]
+	for _, a := range o.aside {
+		if a.on == id && int32(o.seq[id]-a.next) >= 0 {
+			o.awaited[id]--
+			ok, on, next := o.answer(a.m)
+			if ok {
+				continue
+			}
+			a.on, a.next = on, next
+			o.awaited[on]++
+		}
+		waiting = append(waiting, a)
+	}
+	clear(o.aside[len(waiting):])
+	o.aside = waiting
+}
+
 func (o *actor) serve(m actorMsg) {
 	switch m.op {
 	case actQuery:
@@ -371,19 +536,27 @@ func (o *actor) serve(m actorMsg) {
 		queued := uint64(len(o.in))
 		o.st.queueSum += queued
 		o.st.queueMax = max(o.st.queueMax, queued)
-		c, s := o.cellOf[m.id], o.slot[m.id]
-		self := o.cells.states[c][s]
-		m.q.self = self
-		m.q.buf = o.cells.near(o.l, int(c), s, self, m.q.buf)
-		m.q.done <- struct{}{}
+		if ok, on, next := o.answer(m); !ok {
+			o.aside = append(o.aside, asideQuery{m, on, next})
+			o.awaited[on]++
+		}
 		return
 	case actMove:
 		o.st.messages++
 		o.set(m.id, m.seq, m.b)
+		if o.awaited[m.id] > 0 {
+			o.applied(m.id)
+		}
 		return
 	case actLoad:
 		o.reset()
 		o.batch = time.Now()
+	case actApply:
+		for id, s := range o.mailSeq {
+			if s != o.seq[id] {
+				o.set(int32(id), s, o.own[id])
+			}
+		}
 	case actRead:
 		o.reading = o.reading[:0]
 		for c, ids := range o.cells.ids {
@@ -402,7 +575,7 @@ func (o *actor) serve(m actorMsg) {
 	o.done <- struct{}{}
 }
 
-// reset takes the boids of the owner's rows from Load's input.
+// reset takes the boids of the owner's rows from the mailboxes Load filled.
 func (o *actor) reset() {
 	l := o.l
 	o.holds = resize(o.holds, l.rows)
@@ -414,15 +587,18 @@ func (o *actor) reset() {
 		}
 	}
 	n := l.cols * l.rows
-	o.cells.reset(n, l.cols, cellRoomFor(len(o.load), n), o.holds)
-	o.cellOf = resize(o.cellOf, len(o.load))
-	o.slot = resize(o.slot, len(o.load))
-	o.seq = resize(o.seq, len(o.load))
+	o.cells.reset(n, l.cols, cellRoomFor(len(o.own), n), o.holds)
+	o.cellOf = resize(o.cellOf, len(o.own))
+	o.slot = resize(o.slot, len(o.own))
+	o.seq = resize(o.seq, len(o.own))
 	clear(o.seq)
+	o.aside = o.aside[:0]
+	o.awaited = resize(o.awaited, len(o.own))
+	clear(o.awaited)
 	for id := range o.cellOf {
 		o.cellOf[id] = -1
 	}
-	for id, b := range o.load {
+	for id, b := range o.own {
 		if c, row := l.cell(b.Pos); o.holds[row] {
 			o.cellOf[id] = int32(c)
 			o.slot[id] = o.cells.add(c, int32(id), b)

@@ -363,14 +363,13 @@ func freeDesigns() []boids.Design {
 	return out
 }
 
-// Every built-in design runs free but actors, whose cross-owner reads are
-// ordered only by the tick barrier.
+// Every built-in design runs free.
 func TestWhichDesignsRunFree(t *testing.T) {
 	var names []string
 	for _, d := range freeDesigns() {
 		names = append(names, d.Name)
 	}
-	if want := []string{"mutex", "channel", "lockfree", "sharded"}; !slices.Equal(names, want) {
+	if want := []string{"mutex", "channel", "lockfree", "sharded", "actors"}; !slices.Equal(names, want) {
 		t.Fatalf("designs that run free: %v, want %v", names, want)
 	}
 }

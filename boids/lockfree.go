@@ -16,7 +16,10 @@ import (
 //   - heads are the next frame's cell lists, shared by every moving boid:
 //     boid id sets link[id] to the current head and swings the head to id
 //     with a CAS (a Treiber-stack push). A failed CAS means another boid
-//     pushed onto the same cell at that moment; it is retried and counted.
+//     pushed onto the same cell at that moment; it is retried and counted,
+//     per boid and per cell (retries[c], an atomic added to only by a push
+//     that retried, so counting per cell costs the common push nothing;
+//     the heat map reads it through Regions).
 //   - moved[id] and link[id] belong to boid id's goroutine during a tick.
 //     Nobody else reads them before the tick's barrier, so they need no
 //     atomics.
@@ -76,6 +79,8 @@ type LockFree struct {
 	moved []Boid
 	link  []int32        // next boid down the same cell's list, -1 at the end
 	heads []atomic.Int32 // last boid pushed onto each cell, -1 when empty
+	// retries[c] counts the failed CASes on heads[c] since Load.
+	retries []atomic.Uint64
 
 	// The free regime: each boid's latest record, the builder, and the
 	// builder's scratch (its own while it runs, the coordinator's before).
@@ -128,6 +133,10 @@ func (l *LockFree) Load(sp Space, boids []Boid) {
 	}
 	l.lay = sp.Layout()
 	l.heads = resize(l.heads, l.lay.NumCells())
+	l.retries = resize(l.retries, l.lay.NumCells())
+	for c := range l.retries {
+		l.retries[c].Store(0)
+	}
 	l.moved = resize(l.moved, len(boids))
 	copy(l.moved, boids)
 	l.link = resize(l.link, len(boids))
@@ -156,11 +165,15 @@ func (l *LockFree) index() {
 }
 
 func (l *LockFree) push(id int, b Boid) (retries uint64) {
-	head := &l.heads[l.lay.Cell(b.Pos)]
+	c := l.lay.Cell(b.Pos)
+	head := &l.heads[c]
 	for {
 		old := head.Load()
 		l.link[id] = old
 		if head.CompareAndSwap(old, int32(id)) {
+			if retries > 0 {
+				l.retries[c].Add(retries)
+			}
 			return retries
 		}
 		retries++
@@ -354,6 +367,18 @@ func (l *LockFree) stopBuilder() {
 
 // Close stops the frame builder if the boids were left running free.
 func (l *LockFree) Close() { l.stopBuilder() }
+
+// Regions reports the CAS retries of every cell of the layout, row by row.
+// They happen in the lock-step regime only: free moves store a record and
+// push nothing.
+func (l *LockFree) Regions(dst []Region) []Region {
+	lay := &l.lay
+	for c := range l.retries {
+		x, y := float32(c%lay.Cols)*lay.CW, float32(c/lay.Cols)*lay.CH
+		dst = append(dst, Region{Min: Vec{x, y}, Max: Vec{x + lay.CW, y + lay.CH}, Retries: l.retries[c].Load()})
+	}
+	return dst
+}
 
 func (l *LockFree) Counters() Counters {
 	c := Counters{Publishes: l.publishes.Load(), Rebuild: time.Duration(l.rebuild.Load())}

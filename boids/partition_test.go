@@ -156,7 +156,7 @@ func TestPartitionChecksFail(t *testing.T) {
 }
 
 // TestPartitionFree runs the partitioned designs with no tick barrier, as
-// the free-running regime does: every boid's goroutine loops query, rules,
+// the free-running regime does (told so, if they ask to be): every boid's goroutine loops query, rules,
 // move, while another goroutine reads the picture, the counters and the
 // regions all the time, under the race detector. Every picture must hold
 // every boid, inside the world; once the boids stop, the map must hold
@@ -173,6 +173,9 @@ func TestPartitionFree(t *testing.T) {
 				defer s.Close()
 				start := boids.RandomBoids(p, n, rand.New(rand.NewPCG(uint64(shards), 5)))
 				s.Load(p.Space, start)
+				if fr, ok := s.(boids.FreeRunning); ok {
+					fr.SetFree(true)
+				}
 				last := make([]boids.Boid, n)
 				var boidsDone sync.WaitGroup
 				for id := range n {

@@ -140,12 +140,7 @@ var registry = struct {
 	{"channel", func() Strategy { return NewChannel() }, true},
 	{"lockfree", func() Strategy { return NewLockFree() }, true},
 	{"sharded", func() Strategy { return NewSharded() }, true},
-	// actors answers a query from the owner of the asker's band, from its
-	// own copies of the neighbouring bands' border rows; with no tick
-	// barrier a boid that changes band can then read an older state of a
-	// neighbour than it read before (boidstest.TestFreeRunning's order
-	// check caught it), so it runs ticked only.
-	{"actors", func() Strategy { return NewActors() }, false},
+	{"actors", func() Strategy { return NewActors() }, true},
 }}
 
 // Designs returns a copy of the designs, built-in ones first, in key order.

@@ -9,8 +9,8 @@ import (
 )
 
 // heat is the contention map: every part of the map the design measures
-// (a band of sharded or actors, the whole world for the designs with one
-// lock or one owner) tinted by the contention measured there in the last
+// (a band of sharded or actors, a cell of the grid for lockfree, the whole
+// world for the designs with one lock or one owner) tinted by the contention measured there in the last
 // second, with a legend. The figures come with every snapshot (Regions,
 // cumulative); heat turns them into rates once a second, whether the map
 // is shown or not, because the overlay lists them too.
@@ -152,8 +152,11 @@ func (h *heat) draw(screen *ebiten.Image, a *atlas, v view, scale float32) {
 	for _, p := range h.parts {
 		h.q.rect(a, v.offX+p.min.X*v.scale, v.offY+p.min.Y*v.scale,
 			(p.max.X-p.min.X)*v.scale, (p.max.Y-p.min.Y)*v.scale, heatTint(p.value, h.top))
-		// A thin line at each region's top edge shows the borders.
-		h.q.rect(a, v.offX+p.min.X*v.scale, v.offY+p.min.Y*v.scale, (p.max.X-p.min.X)*v.scale, scale, colour(1, 1, 1, 0.35))
+		// A thin line at each band's top edge shows the borders; cells
+		// (lockfree) have the grid view's lines under them already.
+		if h.measure != heatRetries {
+			h.q.rect(a, v.offX+p.min.X*v.scale, v.offY+p.min.Y*v.scale, (p.max.X-p.min.X)*v.scale, scale, colour(1, 1, 1, 0.35))
+		}
 	}
 	h.legend(a, float32(screen.Bounds().Dy()), scale)
 	h.q.draw(screen, a)
@@ -191,6 +194,18 @@ func (h *heat) lines(p *page) {
 		return
 	}
 	m := heatMeasures[h.measure]
+	if h.measure == heatRetries {
+		// lockfree's parts are the grid's cells, too many to list: the
+		// busiest one and their sum.
+		var sum, top float64
+		for _, r := range h.parts {
+			sum += r.value
+			top = max(top, r.value)
+		}
+		p.heading("PARTS").col(9).i(int64(len(h.parts))).s(" cells: ").s(m.name).s(m.unit).
+			s(", busiest cell ").f(top, prec(top)).s(", all ").f(sum, prec(sum))
+		return
+	}
 	p.heading("PARTS").col(9).i(int64(len(h.parts))).s(" bands, top to bottom: ").s(m.name).s(m.unit)
 	h.row(p, func(l *line, r partRate) { l.f(r.value, prec(r.value)) })
 	if h.measure == heatQueue {

@@ -51,3 +51,28 @@ func TestHeatRates(t *testing.T) {
 	h.lines(&p)
 	assert.Len(t, p.used(), 4, "heading, queues, busy heading, busy shares")
 }
+
+// lockfree's parts are cells: the overlay sums them up in one line rather
+// than listing hundreds.
+func TestHeatCells(t *testing.T) {
+	var h heat
+	t0 := time.Now()
+	cells := func(at time.Duration, retries ...uint64) *boids.Snapshot {
+		rs := make([]boids.Region, len(retries))
+		for i, r := range retries {
+			rs[i] = boids.Region{Min: boids.Vec{X: float32(i)}, Max: boids.Vec{X: float32(i + 1), Y: 1}, Retries: r}
+		}
+		return &boids.Snapshot{Strategy: "lockfree", Published: t0.Add(at), Regions: rs}
+	}
+	h.observe(cells(0, 0, 0, 0, 0))
+	h.observe(cells(time.Second, 0, 30, 0, 10))
+	if assert.Len(t, h.parts, 4) {
+		assert.Equal(t, heatRetries, h.measure)
+		assert.Equal(t, 30.0, h.parts[1].value, "retries per second in that cell")
+	}
+	var p page
+	h.lines(&p)
+	if assert.Len(t, p.used(), 1, "one line for all the cells") {
+		assert.Contains(t, string(p.used()[0].b), "4 cells: CAS retries/s, busiest cell 30.0, all 40.0")
+	}
+}
