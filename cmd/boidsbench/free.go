@@ -34,9 +34,13 @@ func (r Run) measureFree(ctx context.Context, c Combo) (Row, error) {
 	}
 	samples := newSamples()
 	f.TakeFairness() // the fairness window starts with the timed one
+	// The counters and the update count are read back to back, at both
+	// ends, so that the boids that move between the two reads are only
+	// those in flight, not those that run while the runtime's metrics are
+	// read.
 	c0 := f.Counters()
-	rt0 := readRuntime(samples)
 	u0 := f.Updates()
+	rt0 := readRuntime(samples)
 	start := time.Now()
 	if err := r.wait(ctx, c, r.Warmup, r.Ticks, total); err != nil {
 		return Row{}, err
@@ -44,8 +48,8 @@ func (r Run) measureFree(ctx context.Context, c Combo) (Row, error) {
 	fair, _ := f.TakeFairness()
 	elapsed := time.Since(start)
 	u1 := f.Updates()
-	rt1 := readRuntime(samples)
 	c1 := f.Counters()
+	rt1 := readRuntime(samples)
 	f.Halt()
 	mem1 := liveBytes()
 	runtime.KeepAlive(f)
