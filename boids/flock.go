@@ -45,6 +45,14 @@ type Flock struct {
 	base      Counters // counters of strategies and loads already replaced
 	times     TickTimes
 	buf       []Boid
+	// bufs[id%wakeBatch] is the buffer boid id's neighbours are copied
+	// into during a tick: a batch's boids hold one each, and no two boids
+	// of a batch share a slot. A sync.Pool lent them before, but a pool
+	// lends one buffer per boid in flight (hundreds when boids wait for a
+	// lock), makes new ones for every new record of those, and drops them
+	// all at each GC: the mutex and channel designs allocated 17 and 25
+	// objects per tick at 10,000 boids over the first 100 ticks.
+	bufs [][]Boid
 	// busy[id/workEvery] is the busy time of sampled boid id in the current
 	// tick, written only by its goroutine, read and cleared by the owner
 	// after the barrier.
@@ -108,32 +116,24 @@ func (f *Flock) update(id int) {
 	if sampled {
 		t = time.Now()
 	}
-	buf := neighbourBufs.Get().(*[]Boid)
+	buf := &f.bufs[id%wakeBatch]
 	self, nbrs := s.Neighbors(id, (*buf)[:0])
 	next := Step(&f.params, self, nbrs)
-	*buf = nbrs
-	neighbourBufs.Put(buf)
+	if cap(nbrs) != cap(*buf) {
+		// It grew (a crowded world). Writing the slot only then keeps
+		// neighbouring slots' cache lines from bouncing between cores.
+		*buf = nbrs
+	}
 	s.Move(id, next)
 	if sampled {
 		f.busy[id/workEvery] += time.Since(t)
 	}
 }
 
-// neighbourBufs lends boids the buffers their neighbours are copied into.
-// A boid needs one only from its query to its rules, and only the boids
-// running or parked inside a query at that moment hold one (at most
-// wakeBatch), so the flock keeps a few buffers per core instead of one per
-// goroutine. A buffer grows to the neighbours its boids have, never beyond
-// MaxNeighbors (4 KiB; the channel design's candidates, gatherMax, 16 KiB):
-// a crowded world costs at most that per boid of a batch.
-//
-// Buffers start with room for 128 boids, more than the most neighbours seen
-// in a gathered flock (119), so they rarely grow: each growth allocates, the
-// allocations bring collections, and every collection empties the runtime's
-// cache of the records parked goroutines wait in, which the next tick's ten
-// thousand parked boids then allocate again. Starting at 64, the mutex and
-// channel designs allocated 107 and 124 objects per tick at 10,000 boids 20
-// ticks in; starting at 128, 3.4 and 17.
+// neighbourBufs lends the boids of the free regime the buffers their
+// neighbours are copied into (ticks use Flock.bufs). A boid needs one only
+// from its query to its rules, so the flock keeps a few buffers per core
+// instead of one per goroutine.
 var neighbourBufs = sync.Pool{New: func() any {
 	b := make([]Boid, 0, 128)
 	return &b
@@ -230,8 +230,33 @@ func (f *Flock) reload(s Strategy, sp Space, edit func([]Boid) []Boid) {
 	if s != f.strat {
 		f.strat.Close()
 		f.strat = s
+		f.sizeBufs()
 	}
 	s.Load(sp, f.buf)
+}
+
+// roomy is a design whose queries fill the buffer they are given with more
+// than the neighbours they return, up to bufRoom boids.
+type roomy interface{ bufRoom() int }
+
+// sizeBufs gives each boid of a batch a buffer with the room the design
+// needs: MaxNeighbors, the most a query returns, unless it is roomy. A
+// buffer then grows only in a crowded world, and a tick allocates nothing.
+// At 16 bytes a boid that is 4 KiB per boid of a batch: 4 MiB for a flock
+// of wakeBatch boids or more.
+func (f *Flock) sizeBufs() {
+	room := MaxNeighbors
+	if r, ok := f.strat.(roomy); ok {
+		room = r.bufRoom()
+	}
+	for i := range f.bufs {
+		if cap(f.bufs[i]) < room {
+			f.bufs[i] = make([]Boid, 0, room)
+		}
+	}
+	for len(f.bufs) < min(f.n, wakeBatch) {
+		f.bufs = append(f.bufs, make([]Boid, 0, room))
+	}
 }
 
 // SetStrategy hands the exact state over to s and closes the old strategy.

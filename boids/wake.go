@@ -127,6 +127,7 @@ func (f *Flock) grow(n int) {
 	}
 	f.n = n
 	f.tick.wait()
+	f.sizeBufs()
 	if k := (n + workEvery - 1) / workEvery; len(f.busy) < k {
 		f.busy = append(f.busy, make([]time.Duration, k-len(f.busy))...)
 	}
