@@ -37,8 +37,8 @@ type Flock struct {
 	// benchmark of the wake alone.
 	work func(id int)
 	tick round // the round in progress: the boids not yet parked again
-	// abandoned is set by Abandon, from any goroutine, and read by Tick
-	// between batches.
+	// abandoned is set by Abandon, from any goroutine, and read between
+	// batches by the boid that ends one.
 	abandoned atomic.Bool
 	alive     sync.WaitGroup // every boid goroutine still running
 	ticks     uint64
@@ -69,8 +69,8 @@ const workEvery = 16
 
 // TickTimes splits the last tick's wall time into its phases.
 type TickTimes struct {
-	Wake    time.Duration // the coordinator sending every boid its wake-up
-	Barrier time.Duration // waiting, after the last wake, for the last boid to finish
+	Wake    time.Duration // broadcasting every batch's wake-up (summed over batches)
+	Barrier time.Duration // the rest of the wait for the last boid to finish
 	End     time.Duration // the strategy's EndTick (snapshot publication, sync)
 }
 
@@ -145,22 +145,21 @@ func (f *Flock) Tick() {
 	if f.free.run != nil {
 		panic("boids: Tick on a free-running flock; Halt it first")
 	}
-	var wake, wait time.Duration
-	for lo := 0; lo < f.n; lo += wakeBatch {
-		if f.abandoned.Load() {
-			return
-		}
-		hi := min(lo+wakeBatch, f.n)
-		t0 := time.Now()
-		f.wake(lo, hi, tickCmd)
-		t1 := time.Now()
+	if f.abandoned.Load() {
+		return
+	}
+	t0 := time.Now()
+	if f.n > 0 {
+		f.tick.chain(wakeBatch, f.n)
+		f.wake(0, min(wakeBatch, f.n), tickCmd)
+		f.tick.wakeNs.Add(int64(time.Since(t0)))
 		f.tick.wait()
-		wake += t1.Sub(t0)
-		wait += time.Since(t1)
 	}
 	if f.abandoned.Load() {
 		return
 	}
+	wake := time.Duration(f.tick.wakeNs.Swap(0))
+	wait := time.Since(t0) - wake
 	t2 := time.Now()
 	f.strat.EndTick()
 	t3 := time.Now()

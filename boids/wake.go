@@ -63,16 +63,39 @@ func (g *wakeGroup) Unlock() {
 }
 
 // round is the barrier of one wake: it ends when every boid it woke (or,
-// when boids start, every new boid) has parked again.
+// when boids start, every new boid) has parked again. A tick's round goes
+// on batch after batch: the boid that parks last in a batch wakes the next
+// one itself, so the coordinator is woken once per tick, not once per
+// batch, and no core idles while it is scheduled between batches.
 type round struct {
+	f     *Flock
 	left  atomic.Int32  // groups with boids still to park
-	empty chan struct{} // signalled when the last group empties
+	empty chan struct{} // signalled when the round ends
+	// next and end are the tick's boids not woken yet, next..end-1; the
+	// coordinator sets them, then each batch's last boid. Its counting
+	// down orders every earlier write before its reads.
+	next, end int
+	wakeNs    atomic.Int64 // time spent broadcasting, summed over batches
 }
 
+// chain makes the round go on to boids next..end-1 once the current batch
+// is done.
+func (r *round) chain(next, end int) { r.next, r.end = next, end }
+
 func (r *round) groupDone() {
-	if r.left.Add(-1) == 0 {
-		r.empty <- struct{}{}
+	if r.left.Add(-1) != 0 {
+		return
 	}
+	if lo := r.next; lo < r.end && !r.f.abandoned.Load() {
+		t := time.Now()
+		hi := min(lo+wakeBatch, r.end)
+		r.next = hi
+		r.f.wake(lo, hi, tickCmd)
+		r.wakeNs.Add(int64(time.Since(t)))
+		return
+	}
+	r.next, r.end = 0, 0
+	r.empty <- struct{}{}
 }
 
 // wait returns when the round has ended.
@@ -83,7 +106,7 @@ func (r *round) wait() { <-r.empty }
 func (f *Flock) arm(lo, hi int) {
 	r := &f.tick
 	if r.empty == nil {
-		r.empty = make(chan struct{}, 1)
+		r.f, r.empty = f, make(chan struct{}, 1)
 	}
 	var used int32
 	for g := lo / groupSize; g*groupSize < hi; g++ {
