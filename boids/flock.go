@@ -51,7 +51,7 @@ type Flock struct {
 	// lends one buffer per boid in flight (hundreds when boids wait for a
 	// lock), makes new ones for every new record of those, and drops them
 	// all at each GC: the mutex and channel designs allocated 17 and 25
-	// objects per tick at 10,000 boids over the first 100 ticks.
+	// objects per tick at 10,000 boids over the first 100 ticks (no warm-up).
 	bufs [][]Boid
 	// busy[id/workEvery] is the busy time of sampled boid id in the current
 	// tick, written only by its goroutine, read and cleared by the owner

@@ -40,7 +40,7 @@ const groupSize = 128
 // itself parked: Cond.Wait registers its caller as a waiter before it calls
 // Unlock, and any Broadcast after that Unlock wakes it ("Wait atomically
 // unlocks c.L and suspends execution"), so once every boid of a round has
-// unlocked, the coordinator may broadcast the next round without losing a
+// unlocked, the next round may be broadcast without losing a
 // wake-up. Lock does nothing: the condition the boids wait for is the
 // broadcast itself, and what they then read is ordered by Flock.cmd.
 type wakeGroup struct {
