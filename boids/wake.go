@@ -101,8 +101,8 @@ func (r *round) groupDone() {
 // wait returns when the round has ended.
 func (r *round) wait() { <-r.empty }
 
-// arm makes the round wait for boids lo..hi-1 (lo < hi), counting each
-// group's share; call it before any of them can unlock.
+// arm makes the round wait for boids lo..hi-1, counting each group's
+// share; call it before any of them can unlock.
 func (f *Flock) arm(lo, hi int) {
 	r := &f.tick
 	if r.empty == nil {
@@ -114,9 +114,12 @@ func (f *Flock) arm(lo, hi int) {
 		used++
 	}
 	r.left.Store(used)
+	if used == 0 {
+		r.empty <- struct{}{} // no boids: the round is over already
+	}
 }
 
-// wake starts a round over the groups of boids lo..hi-1 (lo < hi) with
+// wake starts a round over the groups of boids lo..hi-1 with
 // command cmd: every boid parked in those groups wakes, so the range must
 // cover whole groups, except that hi may be the flock's length. Wait for
 // the round with f.tick.wait.
