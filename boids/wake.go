@@ -66,7 +66,7 @@ func (g *wakeGroup) Unlock() {
 // when boids start, every new boid) has parked again. A tick's round goes
 // on batch after batch: the boid that parks last in a batch wakes the next
 // one itself, so the coordinator is woken once per tick, not once per
-// batch, and no core idles while it is scheduled between batches.
+// batch, and the next batch does not wait for it to be scheduled.
 type round struct {
 	f     *Flock
 	left  atomic.Int32  // groups with boids still to park
