@@ -19,26 +19,25 @@ const MaxBoids = 100000
 // the free regime (free.go), in which every boid loops on its own until
 // Halt. The boid goroutines live until Stop.
 //
-// The boids of a tick are woken by groups (wake.go): one broadcast per
-// groupSize boids, wakeBatch boids at a time.
+// Measured choice: waking the boids as chains (the coordinator wakes a
+// window of 128, each boid wakes the one 128 further on when done) keeps
+// the run queues short and cost the mutex design less CPU, but it cost the
+// lock-free design 40% more CPU per boid-tick than one goroutine sending
+// every wake-up (10,000 boids; 16 to 2,048 chains were all dearer), so the
+// coordinator wakes every boid itself, wakeBatch at a time.
 type Flock struct {
 	params Params
 	strat  Strategy
-	n      int // boids, and boid goroutines
-	// groups[g] is where boids g*groupSize .. (g+1)*groupSize-1 park
-	// between rounds.
-	groups []*wakeGroup
-	// cmd says what a woken boid does; keep is the number of boids an
-	// endCmd round keeps. The coordinator writes both before a round's
-	// broadcasts; the boids read them after waking.
-	cmd  atomic.Uint32
-	keep int
-	// work is what a woken boid does on a tick: update, except in the
-	// benchmark of the wake alone.
+	// wake[i] is boid i's own channel: a send starts one tick of work, a
+	// close ends the goroutine. Owning one channel each keeps a wake to a
+	// single channel operation.
+	wake []chan struct{}
+	// work is what a woken boid does: update, except in the benchmark of
+	// the wake alone.
 	work func(id int)
-	tick round // the round in progress: the boids not yet parked again
-	// abandoned is set by Abandon, from any goroutine, and read between
-	// batches by the boid that ends one.
+	tick barrier // the barrier of the current tick
+	// abandoned is set by Abandon, from any goroutine, and read by Tick
+	// between batches.
 	abandoned atomic.Bool
 	alive     sync.WaitGroup // every boid goroutine still running
 	ticks     uint64
@@ -50,8 +49,7 @@ type Flock struct {
 	// of a batch share a slot. A sync.Pool lent them before, but a pool
 	// lends one buffer per boid in flight (hundreds when boids wait for a
 	// lock), makes new ones for every new record of those, and drops them
-	// all at each GC: the mutex and channel designs allocated 17 and 25
-	// objects per tick at 10,000 boids over the first 100 ticks (no warm-up).
+	// all at each GC, and each allocation brings the next GC nearer.
 	bufs [][]Boid
 	// busy[id/workEvery] is the busy time of sampled boid id in the current
 	// tick, written only by its goroutine, read and cleared by the owner
@@ -69,8 +67,8 @@ const workEvery = 16
 
 // TickTimes splits the last tick's wall time into its phases.
 type TickTimes struct {
-	Wake    time.Duration // broadcasting every batch's wake-up (summed over batches)
-	Barrier time.Duration // the rest of the wait for the last boid to finish
+	Wake    time.Duration // the coordinator sending every boid its wake-up
+	Barrier time.Duration // waiting, after the last wake, for the last boid to finish
 	End     time.Duration // the strategy's EndTick (snapshot publication, sync)
 }
 
@@ -108,6 +106,33 @@ func RandomBoids(p Params, n int, rng *rand.Rand) []Boid {
 	return out
 }
 
+func (f *Flock) grow(n int) {
+	for id := len(f.wake); id < n; id++ {
+		ch := make(chan struct{}, 1)
+		f.wake = append(f.wake, ch)
+		f.alive.Add(1)
+		go f.boid(id, ch)
+	}
+	f.sizeBufs()
+	if k := (n + workEvery - 1) / workEvery; len(f.busy) < k {
+		f.busy = append(f.busy, make([]time.Duration, k-len(f.busy))...)
+	}
+}
+
+func (f *Flock) boid(id int, wake chan struct{}) {
+	defer f.alive.Done()
+	for range wake {
+		// strat, params, work and the free run change only between ticks or
+		// runs; the wake-up receive orders those writes before these reads.
+		if pc := f.free.run; pc != nil {
+			f.runFree(id, pc)
+		} else {
+			f.work(id)
+		}
+		f.tick.done(id)
+	}
+}
+
 // update is one boid's tick: its query, its rules and its move.
 func (f *Flock) update(id int) {
 	s := f.strat
@@ -130,6 +155,64 @@ func (f *Flock) update(id int) {
 	}
 }
 
+// wakeBatch is how many boids a tick wakes at once; the next batch is woken
+// when the last one is done. The scheduler has no priorities: with the
+// whole flock runnable, a goroutine that becomes runnable from outside (the
+// renderer returning from a graphics call) can queue behind every boid of
+// the tick: in a crowded world, frames fell to the tick rate. With batches,
+// no more than wakeBatch boids are ahead of it, the run queues empty at
+// every batch's end, and no more than wakeBatch boids hold a neighbour
+// buffer. Measured here: at 100,000 boids in 64×64, 8.6 frames/s with
+// batches of 1,024, 7.1 with 4,096, 1.7 without; at 10,000 boids in
+// BenchParams, batches of 1,024 and 4,096 cost no more CPU per boid-tick
+// than one wake of the whole flock (lockfree, mutex, channel; alternated).
+const wakeBatch = 1024
+
+// barrier is a tick's end: boids count down in shards (boid id in shard
+// id%barrierShards, each counter on its own cache line), and the boid that
+// empties the last shard tells the coordinator. One shared counter, as in
+// sync.WaitGroup, had every boid of both cores contend for one cache line.
+type barrier struct {
+	shards [barrierShards]struct {
+		left atomic.Int32
+		_    [60]byte
+	}
+	left  atomic.Int32  // shards not yet empty
+	empty chan struct{} // signalled when the last shard empties
+}
+
+const barrierShards = 64
+
+// start arms the barrier for boids lo..hi-1; call it before waking any of
+// them.
+func (b *barrier) start(lo, hi int) {
+	if b.empty == nil {
+		b.empty = make(chan struct{}, 1)
+	}
+	for i := range b.shards {
+		b.shards[i].left.Store(0)
+	}
+	for id := lo; id < min(hi, lo+barrierShards); id++ {
+		// ids id, id+barrierShards, ... below hi share a shard.
+		b.shards[id%barrierShards].left.Store(int32((hi - id + barrierShards - 1) / barrierShards))
+	}
+	used := int32(min(hi-lo, barrierShards))
+	b.left.Store(used)
+	if used == 0 {
+		b.empty <- struct{}{}
+	}
+}
+
+// done counts boid id as finished.
+func (b *barrier) done(id int) {
+	if b.shards[id%barrierShards].left.Add(-1) == 0 && b.left.Add(-1) == 0 {
+		b.empty <- struct{}{}
+	}
+}
+
+// wait returns when every boid has called done.
+func (b *barrier) wait() { <-b.empty }
+
 // neighbourBufs lends the boids of the free regime the buffers their
 // neighbours are copied into (ticks use Flock.bufs). A boid needs one only
 // from its query to its rules, so the flock keeps a few buffers per core
@@ -145,21 +228,25 @@ func (f *Flock) Tick() {
 	if f.free.run != nil {
 		panic("boids: Tick on a free-running flock; Halt it first")
 	}
-	if f.abandoned.Load() {
-		return
-	}
-	t0 := time.Now()
-	if f.n > 0 {
-		f.tick.chain(wakeBatch, f.n)
-		f.wake(0, min(wakeBatch, f.n), tickCmd)
-		f.tick.wakeNs.Add(int64(time.Since(t0)))
+	var wake, wait time.Duration
+	for lo := 0; lo < len(f.wake); lo += wakeBatch {
+		if f.abandoned.Load() {
+			return
+		}
+		hi := min(lo+wakeBatch, len(f.wake))
+		t0 := time.Now()
+		f.tick.start(lo, hi)
+		for _, ch := range f.wake[lo:hi] {
+			ch <- struct{}{}
+		}
+		t1 := time.Now()
 		f.tick.wait()
+		wake += t1.Sub(t0)
+		wait += time.Since(t1)
 	}
 	if f.abandoned.Load() {
 		return
 	}
-	wake := time.Duration(f.tick.wakeNs.Swap(0))
-	wait := time.Since(t0) - wake
 	t2 := time.Now()
 	f.strat.EndTick()
 	t3 := time.Now()
@@ -171,7 +258,7 @@ func (f *Flock) Tick() {
 // recordUpdates moves the sampled update times of the tick into the
 // histogram.
 func (f *Flock) recordUpdates() {
-	sampled := (f.n + workEvery - 1) / workEvery
+	sampled := (len(f.wake) + workEvery - 1) / workEvery
 	for i := range f.busy[:sampled] {
 		f.updates.Record(f.busy[i])
 		f.busy[i] = 0
@@ -199,7 +286,7 @@ func (f *Flock) Ticks() uint64 { return f.ticks }
 func (f *Flock) LastTick() TickTimes { return f.times }
 
 // Len is the number of boids (and boid goroutines).
-func (f *Flock) Len() int { return f.n }
+func (f *Flock) Len() int { return len(f.wake) }
 
 // Params returns the rules in force.
 func (f *Flock) Params() Params { return f.params }
@@ -253,7 +340,7 @@ func (f *Flock) sizeBufs() {
 			f.bufs[i] = make([]Boid, 0, room)
 		}
 	}
-	for len(f.bufs) < min(f.n, wakeBatch) {
+	for len(f.bufs) < min(len(f.wake), wakeBatch) {
 		f.bufs = append(f.bufs, make([]Boid, 0, room))
 	}
 }
@@ -290,8 +377,12 @@ func (f *Flock) refill(n int, edit func([]Boid) []Boid) error {
 		return fmt.Errorf("%d boids: allowed 0..%d", n, MaxBoids)
 	}
 	defer f.hold()()
+	old := f.Len()
 	f.reload(f.strat, f.params.Space, edit)
-	f.end(n)
+	for id := n; id < old; id++ {
+		close(f.wake[id])
+	}
+	f.wake = f.wake[:min(n, old)]
 	f.grow(n)
 	return nil
 }
@@ -326,7 +417,10 @@ func (f *Flock) SetParams(p Params) error {
 // The flock is unusable afterwards.
 func (f *Flock) Stop() {
 	f.Halt()
-	f.end(0)
+	for _, ch := range f.wake {
+		close(ch)
+	}
+	f.wake = nil
 	f.alive.Wait()
 	f.strat.Close()
 }

@@ -193,7 +193,7 @@ func (f *Flock) RunFree(rate float64) {
 	if f.free.epoch.IsZero() {
 		f.free.epoch = time.Now()
 	}
-	n := f.n
+	n := len(f.wake)
 	if len(f.free.paces) < n {
 		f.free.paces = append(f.free.paces, make([]pace, n-len(f.free.paces))...)
 		f.free.prev = append(f.free.prev, make([]uint64, n-len(f.free.prev))...)
@@ -213,8 +213,11 @@ func (f *Flock) RunFree(rate float64) {
 	pc := newPacer(rate, f.params)
 	f.free.run = pc
 	go pc.run()
-	// The wake orders the writes above before every boid's first read.
-	f.wake(0, n, freeCmd)
+	// The sends order the writes above before every boid's first read.
+	f.tick.start(0, n)
+	for _, ch := range f.wake {
+		ch <- struct{}{}
+	}
 }
 
 // Halt stops the free loops and waits until every boid has left its loop,
@@ -286,7 +289,7 @@ func (f *Flock) runFree(id int, pc *pacer) {
 // Updates is the number of updates the boids made in the free regime.
 func (f *Flock) Updates() uint64 {
 	var n uint64
-	for i := range f.free.paces[:min(f.n, len(f.free.paces))] {
+	for i := range f.free.paces[:min(len(f.wake), len(f.free.paces))] {
 		n += f.free.paces[i].updates.Load()
 	}
 	return n
@@ -305,7 +308,7 @@ func (f *Flock) TakeFairness() (Fairness, []float32) {
 	if win <= 0 {
 		return fs.fair, fs.rates
 	}
-	n := f.n
+	n := len(f.wake)
 	clk := f.clock()
 	fs.rates = resize(fs.rates, n)
 	fs.gaps = resize(fs.gaps, n)

@@ -15,10 +15,10 @@ const (
 	// total? "Neighbors" or "Move".
 	WaitsLongestForLock = ""
 
-	// Q3. The block profile also holds waits in sync.(*Cond).Wait. Which
-	// function of the project waits there, as pprof names it (for example
-	// "boids.(*Sim).Step")? Is its wait a cost?
-	Parks = ""
+	// Q3. The block profile also holds a channel receive
+	// (runtime.chanrecv2). Which function of the project does it, as
+	// pprof names it (for example "boids.(*Sim).Step")? Is its wait a cost?
+	Receives = ""
 
 	// Q4. pprof shows part of Move's wait as sync.(*Mutex).Lock (inline).
 	// Which type's Lock method did Move call: "Mutex" or "RWMutex"?

@@ -30,7 +30,7 @@ var exercise = check.Exercise{
 	Hints: []string{
 		"take the profiles as README.md says, with the mutex design, a few thousand boids and 10 s.",
 		"go tool pprof -peek 'Unlock' mutex.out shows who calls the Unlock that -top puts first.",
-		"go tool pprof -peek 'RWMutex' block.out splits the lock waits by caller; -peek 'Cond' the boids' wait between ticks.",
+		"go tool pprof -peek 'RWMutex' block.out splits the lock waits by caller; -peek chanrecv2 the receive.",
 	},
 	Next: "now write the striped design (exercise 3): which of the two calls does splitting the lock help most?",
 }
@@ -42,7 +42,7 @@ func TestMain(m *testing.M) { os.Exit(check.Main(m, exercise)) }
 type profile struct {
 	holders  map[string]int64 // mutex profile, by (*Mutex) method
 	lockWait map[string]int64 // block profile, waits on the RWMutex, by (*Mutex) method
-	parks    map[string]int64 // block profile, waits in sync.(*Cond).Wait, by the innermost project function
+	receives map[string]int64 // block profile, channel receives, by the innermost project function
 }
 
 func TestAnswers(t *testing.T) {
@@ -54,12 +54,12 @@ func TestAnswers(t *testing.T) {
 	}
 	holder, hClose := larger(p.holders, "Neighbors", "Move")
 	waiter, wClose := larger(p.lockWait, "Neighbors", "Move")
-	parker := largest(p.parks)
-	t.Logf("measured, in cycles: holders %v, lock waits %v, Cond waits %v", p.holders, p.lockWait, p.parks)
+	receiver := largest(p.receives)
+	t.Logf("measured, in cycles: holders %v, lock waits %v, receives %v", p.holders, p.lockWait, p.receives)
 	qs := []question{
 		{"Q1 HoldsContendedLock", HoldsContendedLock, holder, "the mutex profile's top Unlock: who calls it?", hClose},
 		{"Q2 WaitsLongestForLock", WaitsLongestForLock, waiter, "the block profile's RWMutex waits, split by caller.", wClose},
-		{"Q3 Parks", Parks, parker, "the block profile's sync.(*Cond).Wait: who calls it?", false},
+		{"Q3 Receives", Receives, receiver, "the block profile's channel receive (runtime.chanrecv2): who calls it?", false},
 		{"Q4 MoveLocks", MoveLocks, "RWMutex", "look at boids/mutex.go, then at why pprof shows a Mutex.", false},
 	}
 	wrong := 0
@@ -138,7 +138,7 @@ func measure(t *testing.T) profile {
 	return profile{
 		holders:  byFunc(t, "mutex", isDesign, func(string) bool { return true }),
 		lockWait: byFunc(t, "block", isDesign, func(stack string) bool { return strings.Contains(stack, "sync.(*RWMutex)") }),
-		parks:    byFunc(t, "block", isProject, func(stack string) bool { return strings.Contains(stack, "sync.(*Cond).Wait") }),
+		receives: byFunc(t, "block", isProject, func(stack string) bool { return strings.Contains(stack, "runtime.chanrecv") }),
 	}
 }
 

@@ -18,10 +18,10 @@ const (
 	// total? "Neighbors" or "Move".
 	WaitsLongestForLock = "Move"
 
-	// Q3. The block profile also holds waits in sync.(*Cond).Wait. Which
-	// function of the project waits there, as pprof names it (for example
-	// "boids.(*Sim).Step")? Is its wait a cost?
-	Parks = "boids.(*Flock).boid"
+	// Q3. The block profile also holds a channel receive
+	// (runtime.chanrecv2). Which function of the project does it, as
+	// pprof names it (for example "boids.(*Sim).Step")? Is its wait a cost?
+	Receives = "boids.(*Flock).boid"
 
 	// Q4. pprof shows part of Move's wait as sync.(*Mutex).Lock (inline).
 	// Which type's Lock method did Move call: "Mutex" or "RWMutex"?
