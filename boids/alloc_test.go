@@ -32,14 +32,14 @@ func tickAllocs(f *boids.Flock, ticks int) uint64 {
 	return m1.Mallocs - m0.Mallocs
 }
 
-// The mutex and channel designs allocate nothing per tick, from the first
+// The mutex and channel designs allocate no buffer per tick, from the first
 // tick and after collections, which emptied the pool the boids' buffers
 // came from before (1,600-2,100 objects in 30 ticks of 3,000 boids). The
 // counter is the whole process's, and the runtime allocates the records
-// goroutines wait in when a collection has emptied its shared cache of
-// them while boids stay parked on theirs (up to 136 in the first 30 ticks
-// and 62 after the collections seen), hence a
-// bound of a tenth of an object per boid rather than zero.
+// goroutines wait in as its per-core caches of them settle, and again when
+// a collection has emptied its shared cache (up to 136 in the first 30
+// ticks and 62 after the collections seen), hence a bound of a tenth of an
+// object per boid rather than zero.
 func TestTicksAllocateNothing(t *testing.T) {
 	const n, ticks = 3000, 30 // three batches
 	p := boids.BenchParams(n)
