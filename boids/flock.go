@@ -23,8 +23,9 @@ const MaxBoids = 100000
 // window of 128, each boid wakes the one 128 further on when done) keeps
 // the run queues short and cost the mutex design less CPU, but it cost the
 // lock-free design 40% more CPU per boid-tick than one goroutine sending
-// every wake-up (10,000 boids; 16 to 2,048 chains were all dearer), so the
-// coordinator wakes every boid itself, wakeBatch at a time.
+// every wake-up (10,000 boids; 16 to 2,048 chains were all dearer), so one
+// goroutine wakes a whole batch of wakeBatch boids: the coordinator the
+// first, then the last boid of each batch the next (nextBatch).
 type Flock struct {
 	params Params
 	strat  Strategy
@@ -36,14 +37,21 @@ type Flock struct {
 	// the wake alone.
 	work func(id int)
 	tick barrier // the barrier of the current tick
-	// abandoned is set by Abandon, from any goroutine, and read by Tick
-	// between batches.
+	// abandoned is set by Abandon, from any goroutine, and read between
+	// batches by the boid that ends one.
 	abandoned atomic.Bool
 	alive     sync.WaitGroup // every boid goroutine still running
 	ticks     uint64
 	base      Counters // counters of strategies and loads already replaced
 	times     TickTimes
 	buf       []Boid
+	// bufs[id%wakeBatch] is the buffer boid id's neighbours are copied
+	// into during a tick: a batch's boids hold one each, and no two boids
+	// of a batch share a slot. A sync.Pool lent them before, but a pool
+	// lends one buffer per boid in flight (hundreds when boids wait for a
+	// lock), makes new ones for every new record of those, and drops them
+	// all at each GC, and each allocation brings the next GC nearer.
+	bufs [][]Boid
 	// busy[id/workEvery] is the busy time of sampled boid id in the current
 	// tick, written only by its goroutine, read and cleared by the owner
 	// after the barrier.
@@ -51,6 +59,12 @@ type Flock struct {
 	// updates collects the sampled boids' update times until TakeUpdates.
 	updates Hist
 	free    freeState
+	// next and end are the tick's boids not woken yet, next..end-1: Tick
+	// sets them, then the last boid of each batch, which wakes the next
+	// batch itself (nextBatch). Its barrier count orders every earlier
+	// write before its reads.
+	next, end int
+	wakeNs    atomic.Int64 // the batches' wake-up sends after the first, summed
 }
 
 // workEvery samples one boid in workEvery for its update time (query,
@@ -60,8 +74,8 @@ const workEvery = 16
 
 // TickTimes splits the last tick's wall time into its phases.
 type TickTimes struct {
-	Wake    time.Duration // the coordinator sending every boid its wake-up
-	Barrier time.Duration // waiting, after the last wake, for the last boid to finish
+	Wake    time.Duration // sending every boid its wake-up (each batch's, summed)
+	Barrier time.Duration // the rest of the wait for the last boid to finish
 	End     time.Duration // the strategy's EndTick (snapshot publication, sync)
 }
 
@@ -106,6 +120,7 @@ func (f *Flock) grow(n int) {
 		f.alive.Add(1)
 		go f.boid(id, ch)
 	}
+	f.sizeBufs()
 	if k := (n + workEvery - 1) / workEvery; len(f.busy) < k {
 		f.busy = append(f.busy, make([]time.Duration, k-len(f.busy))...)
 	}
@@ -121,8 +136,32 @@ func (f *Flock) boid(id int, wake chan struct{}) {
 		} else {
 			f.work(id)
 		}
-		f.tick.done(id)
+		if f.tick.done(id) {
+			f.nextBatch()
+		}
 	}
+}
+
+// nextBatch wakes the tick's next batch, or ends the tick (or the free
+// run). The last boid of a batch calls it, so that the next batch need not
+// wait for the coordinator to be woken and scheduled: on the quiet machine
+// BenchmarkWake took 0.93x the time of the coordinator waking every batch
+// (medians of 8 alternated runs, 399 against 429 ns per boid-tick).
+func (f *Flock) nextBatch() {
+	lo := f.next
+	if lo >= f.end || f.abandoned.Load() {
+		f.next, f.end = 0, 0
+		f.tick.empty <- struct{}{}
+		return
+	}
+	t := time.Now()
+	hi := min(lo+wakeBatch, f.end)
+	f.next = hi
+	f.tick.start(lo, hi)
+	for _, ch := range f.wake[lo:hi] {
+		ch <- struct{}{}
+	}
+	f.wakeNs.Add(int64(time.Since(t)))
 }
 
 // update is one boid's tick: its query, its rules and its move.
@@ -133,11 +172,14 @@ func (f *Flock) update(id int) {
 	if sampled {
 		t = time.Now()
 	}
-	buf := neighbourBufs.Get().(*[]Boid)
+	buf := &f.bufs[id%wakeBatch]
 	self, nbrs := s.Neighbors(id, (*buf)[:0])
 	next := Step(&f.params, self, nbrs)
-	*buf = nbrs
-	neighbourBufs.Put(buf)
+	if cap(nbrs) != cap(*buf) {
+		// It grew (a crowded world). Writing the slot only then keeps
+		// neighbouring slots' cache lines from bouncing between cores.
+		*buf = nbrs
+	}
 	s.Move(id, next)
 	if sampled {
 		f.busy[id/workEvery] += time.Since(t)
@@ -192,31 +234,18 @@ func (b *barrier) start(lo, hi int) {
 	}
 }
 
-// done counts boid id as finished.
-func (b *barrier) done(id int) {
-	if b.shards[id%barrierShards].left.Add(-1) == 0 && b.left.Add(-1) == 0 {
-		b.empty <- struct{}{}
-	}
+// done counts boid id as finished, and reports whether it was the last.
+func (b *barrier) done(id int) bool {
+	return b.shards[id%barrierShards].left.Add(-1) == 0 && b.left.Add(-1) == 0
 }
 
 // wait returns when every boid has called done.
 func (b *barrier) wait() { <-b.empty }
 
-// neighbourBufs lends boids the buffers their neighbours are copied into.
-// A boid needs one only from its query to its rules, and only the boids
-// running or parked inside a query at that moment hold one (at most
-// wakeBatch), so the flock keeps a few buffers per core instead of one per
-// goroutine. A buffer grows to the neighbours its boids have, never beyond
-// MaxNeighbors (4 KiB; the channel design's candidates, gatherMax, 16 KiB):
-// a crowded world costs at most that per boid of a batch.
-//
-// Buffers start with room for 128 boids, more than the most neighbours seen
-// in a gathered flock (119), so they rarely grow: each growth allocates, the
-// allocations bring collections, and every collection empties the runtime's
-// cache of the records parked goroutines wait in, which the next tick's ten
-// thousand parked boids then allocate again. Starting at 64, the mutex and
-// channel designs allocated 107 and 124 objects per tick at 10,000 boids 20
-// ticks in; starting at 128, 3.4 and 17.
+// neighbourBufs lends the boids of the free regime the buffers their
+// neighbours are copied into (ticks use Flock.bufs). A boid needs one only
+// from its query to its rules, so the flock keeps a few buffers per core
+// instead of one per goroutine.
 var neighbourBufs = sync.Pool{New: func() any {
 	b := make([]Boid, 0, 128)
 	return &b
@@ -229,20 +258,21 @@ func (f *Flock) Tick() {
 		panic("boids: Tick on a free-running flock; Halt it first")
 	}
 	var wake, wait time.Duration
-	for lo := 0; lo < len(f.wake); lo += wakeBatch {
-		if f.abandoned.Load() {
-			return
-		}
-		hi := min(lo+wakeBatch, len(f.wake))
+	if f.abandoned.Load() {
+		return
+	}
+	if n := len(f.wake); n > 0 {
 		t0 := time.Now()
-		f.tick.start(lo, hi)
-		for _, ch := range f.wake[lo:hi] {
+		hi := min(wakeBatch, n)
+		f.next, f.end = hi, n
+		f.tick.start(0, hi)
+		for _, ch := range f.wake[:hi] {
 			ch <- struct{}{}
 		}
 		t1 := time.Now()
 		f.tick.wait()
-		wake += t1.Sub(t0)
-		wait += time.Since(t1)
+		later := time.Duration(f.wakeNs.Swap(0))
+		wake, wait = t1.Sub(t0)+later, time.Since(t1)-later
 	}
 	if f.abandoned.Load() {
 		return
@@ -316,8 +346,33 @@ func (f *Flock) reload(s Strategy, sp Space, edit func([]Boid) []Boid) {
 	if s != f.strat {
 		f.strat.Close()
 		f.strat = s
+		f.sizeBufs()
 	}
 	s.Load(sp, f.buf)
+}
+
+// roomy is a design whose queries fill the buffer they are given with more
+// than the neighbours they return, up to bufRoom boids.
+type roomy interface{ bufRoom() int }
+
+// sizeBufs gives each boid of a batch a buffer with the room the design
+// needs: MaxNeighbors, the most a query returns, unless it is roomy. A
+// buffer then grows only in a crowded world, and a tick allocates nothing.
+// At 16 bytes a boid that is 4 KiB per boid of a batch: 4 MiB for a flock
+// of wakeBatch boids or more.
+func (f *Flock) sizeBufs() {
+	room := MaxNeighbors
+	if r, ok := f.strat.(roomy); ok {
+		room = r.bufRoom()
+	}
+	for i := range f.bufs {
+		if cap(f.bufs[i]) < room {
+			f.bufs[i] = make([]Boid, 0, room)
+		}
+	}
+	for len(f.bufs) < min(len(f.wake), wakeBatch) {
+		f.bufs = append(f.bufs, make([]Boid, 0, room))
+	}
 }
 
 // SetStrategy hands the exact state over to s and closes the old strategy.

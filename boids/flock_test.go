@@ -177,3 +177,27 @@ func TestSwitchStorm(t *testing.T) {
 		})
 	}
 }
+
+// An empty flock ticks, runs free and halts without waiting for a boid
+// that does not exist (a round over no boids ends at once).
+func TestEmptyFlockNeverWaits(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f := newFlock(t, 0, boids.NewMutex())
+		f.Tick()
+		f.RunFree(60)
+		f.Halt()
+		assert.NoError(t, f.Resize(3, rand.New(rand.NewPCG(1, 1))))
+		f.Tick()
+		assert.NoError(t, f.Resize(0, rand.New(rand.NewPCG(1, 1))))
+		f.RunFree(60)
+		f.Halt()
+		f.Stop()
+	}()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		t.Fatal("an empty flock's round never ended")
+	}
+}
