@@ -146,7 +146,8 @@ func (f *Flock) boid(id int, wake chan struct{}) {
 // run). The last boid of a batch calls it, so that the next batch need not
 // wait for the coordinator to be woken and scheduled: on the quiet machine
 // BenchmarkWake took 0.93x the time of the coordinator waking every batch
-// (medians of 8 alternated runs, 399 against 429 ns per boid-tick).
+// (medians of 8 alternated runs, 399 against 429 ns per boid-tick), a gain
+// of the size of this machine's noise.
 func (f *Flock) nextBatch() {
 	lo := f.next
 	if lo >= f.end || f.abandoned.Load() {
