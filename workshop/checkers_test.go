@@ -50,7 +50,9 @@ var wrongFixes = []wrongFix{
 	{"04-channel", "mutex-behind-owner.go", `channel.go imports "sync"`},
 	{"04-channel", "plain-mutex.go", `channel.go imports "sync"`},
 	{"04-channel", "channel-as-lock.go", "the owner (serve) handled 0 queries and 0 moves"},
-	{"04-channel", "close-no-wait.go", "Close returned while 1 goroutine of channel.go still ran:\n         1 × (*Channel).serve at channel.go:"},
+	// An earlier test's owner may not have ended yet either (1 or 2 seen),
+	// so the verdict is matched without the count.
+	{"04-channel", "close-no-wait.go", " of channel.go still ran:\n         "},
 	{"05-lockfree", "rwmutex.go", `snapshot.go imports "sync"`},
 	{"05-lockfree", "in-place.go", "Once a grid is published, nobody may write it again"},
 	{"05-lockfree", "write-after-publish.go", "Once a grid is published, nobody may write it again"},
