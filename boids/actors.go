@@ -468,7 +468,7 @@ func (o *actor) drain() bool {
 func (o *actor) answer(m actorMsg) (ok bool, on int32, next uint32) {
 	c, s := o.cellOf[m.id], o.slot[m.id]
 	if o.free {
-		if on, next, wait := o.behind(int(c), m.q.t); wait {
+		if on, next, wait := o.behind(int(c), m.id, o.cells.states[c][s].Pos, m.q.t); wait {
 			return false, on, next
 		}
 	}
@@ -485,14 +485,31 @@ func (o *actor) answer(m actorMsg) (ok bool, on int32, next uint32) {
 // t, the clock when the query was sent (whatever the asker was shown
 // before was stamped no later than that). A move stampRing moves past the
 // copy may have overwritten the stamp it needs: then it waits too.
-func (o *actor) behind(c int, t uint64) (on int32, next uint32, wait bool) {
+//
+// Only the boids the answer can show matter: it scans in near's order and
+// stops, as near does, once MaxNeighbors boids other than the asker lie
+// within the radius of pos. Its radius test is a little stricter than
+// near's, so it never stops before near would. Without the bound a crowded
+// world (100,000 boids in 64×64) made every query examine the whole flock
+// and the owners never caught up: the window never opened.
+func (o *actor) behind(c int, asker int32, pos Vec, t uint64) (on int32, next uint32, wait bool) {
 	l := o.l
+	sp := &l.lay.Space
+	r2 := sp.Radius * sp.Radius * 0.999
+	found := 0
 	var xs, ys [3]int
 	nx := Around(c%l.cols, l.cols, l.wrap, &xs)
 	ny := l.rowsAround(c/l.cols, &ys)
 	for _, cy := range ys[:ny] {
 		for _, cx := range xs[:nx] {
-			for _, id := range o.cells.ids[cy*l.cols+cx] {
+			cell := cy*l.cols + cx
+			for k, id := range o.cells.ids[cell] {
+				if found >= MaxNeighbors {
+					return 0, 0, false
+				}
+				if id != asker && sp.Delta(pos, o.cells.states[cell][k].Pos).Len2() < r2 {
+					found++
+				}
 				q := o.seq[id]
 				d := o.pub[id].Load() - q
 				if d == 0 {
