@@ -21,7 +21,7 @@ func TestPacerSlots(t *testing.T) {
 		{1000, 10000, 1},
 		{1, 5000, 5},
 	} {
-		pc := newPacer(c.rate, c.boids, Params{})
+		pc := newPacer(c.rate, c.boids, Params{}, nil)
 		if got := len(pc.slots); got != c.want {
 			t.Errorf("%g/s, %d boids: %d slots, want %d", c.rate, c.boids, got, c.want)
 		}

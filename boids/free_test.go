@@ -146,6 +146,89 @@ func TestFreeLateBoidCatchesUpOneTurn(t *testing.T) {
 	}
 }
 
+// However many boids owe a turn, no more than FreeRoom are between their
+// query and their move at once, and a halt lets none of those still
+// waiting start an update: every boid here is held in its query until the
+// test releases it, so without admission all 3·FreeRoom would be inside,
+// and the halt would wait for each of them to do one more update.
+func TestFreeAdmitsABoundedFlock(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 3 * boids.FreeRoom
+		s := &holdAll{Strategy: boids.NewMutex(), release: make(chan struct{})}
+		f := newFlock(t, n, s)
+		defer f.Stop()
+		f.RunFree(boids.MaxTPS)
+		time.Sleep(100 * time.Millisecond) // every slot has opened
+		synctest.Wait()
+		assert.EqualValues(t, boids.FreeRoom, s.inside.Load(), "boids inside the design")
+		halted := make(chan struct{})
+		go func() {
+			f.Halt()
+			close(halted)
+		}()
+		synctest.Wait() // the pacer has set the halt; the flock waits for its boids
+		asked := s.queries.Load()
+		close(s.release)
+		<-halted
+		assert.Equal(t, asked, s.queries.Load(), "queries started after the halt")
+		require.NoError(t, boidstest.CheckMap(f.Strategy(), f.Params().Space, nil))
+	})
+}
+
+// Boids that owe turns all the time pass through admission in batches,
+// and none is left waiting: the flock keeps updating, through runs that
+// start and halt, and every halt returns.
+func TestFreeAdmissionLosesNoBoid(t *testing.T) {
+	const n = 3 * boids.FreeRoom
+	s := &countMoves{Strategy: nopStrategy{boids.NewMutex()}}
+	f := newFlock(t, n, s)
+	defer f.Stop()
+	runs := 4
+	if testing.Short() {
+		runs = 2
+	}
+	for range runs {
+		s.reached = make(chan struct{})
+		s.target.Store(s.moves.Load() + 20*n)
+		f.RunFree(boids.MaxTPS)
+		<-s.reached
+		f.Halt()
+	}
+}
+
+// countMoves closes reached when its moves reach target.
+type countMoves struct {
+	boids.Strategy
+	moves, target atomic.Int64
+	reached       chan struct{}
+}
+
+func (s *countMoves) Move(id int, b boids.Boid) {
+	s.Strategy.Move(id, b)
+	if s.moves.Add(1) == s.target.Load() {
+		close(s.reached)
+	}
+}
+
+// holdAll holds every query until release, counting the boids inside.
+type holdAll struct {
+	boids.Strategy
+	release         chan struct{}
+	inside, queries atomic.Int64
+}
+
+func (s *holdAll) Neighbors(id int, buf []boids.Boid) (boids.Boid, []boids.Boid) {
+	s.queries.Add(1)
+	s.inside.Add(1)
+	<-s.release
+	return s.Strategy.Neighbors(id, buf)
+}
+
+func (s *holdAll) Move(id int, b boids.Boid) {
+	s.Strategy.Move(id, b)
+	s.inside.Add(-1)
+}
+
 // lateOne keeps boid 7 in its first query for late.
 type lateOne struct {
 	boids.Strategy
