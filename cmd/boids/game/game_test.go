@@ -91,10 +91,13 @@ func (h *harness) press(edit func(*keys)) error {
 	return h.g.Update()
 }
 
-// until runs Updates until the latest snapshot satisfies ok.
+// until runs Updates until the latest snapshot satisfies ok. The deadline
+// only ends a test that would otherwise hang: the coordinator publishes on
+// its own clock, and under -race on a loaded 2-core machine 5 s was once
+// not enough for three publications.
 func (h *harness) until(what string, ok func(*boids.Snapshot) bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !ok(h.g.snap) {
 		require.True(h.t, time.Now().Before(deadline), "waiting for %s; log:\n%s", what, h.log)
 		time.Sleep(2 * time.Millisecond)
