@@ -55,10 +55,10 @@ test: deps-test
 	$(GO) test -run '^$$' -bench . -benchtime=1x ./...
 
 # crowded runs the game in 64x64 worlds of 20,000 and 100,000 boids under
-# Xvfb, every design, and fails under 10 frames/s, over a second from Escape
-# to exit, or over 10 KB of peak memory per boid. Wall-clock figures: run it
-# on a quiet machine (it needs xdotool too).
-# crowded also needs xdotool (it presses Escape), GNU time and bc.
+# Xvfb, every design in both regimes (MODES=free checks one), and fails
+# under 10 frames/s, over a second from Escape to exit, or over 10 KB of
+# peak memory per boid. Wall-clock figures: run it on a quiet machine. It
+# needs xdotool (it presses Escape), GNU time and bc too.
 crowded:
 	$(call ensure,$(TEST_PKGS) xdotool time bc)
 	scripts/crowded.sh
