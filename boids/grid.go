@@ -192,16 +192,59 @@ func (q *Query) Full(buf []Boid) bool { return len(buf) >= q.limit }
 func (l *Layout) block(p Vec, b *Block) {
 	cx := min(max(int(p.X/l.CW), 0), l.Cols-1)
 	cy := min(max(int(p.Y/l.CH), 0), l.Rows-1)
-	wrap := l.Space.Edges == Wrap
 	b.N = 0
-	if l.small {
+	switch {
+	case l.small:
 		l.smallBlock(cx, cy, b)
-		return
+	case cx >= l.kx && cx+l.kx < l.Cols && cy >= l.ky && cy+l.ky < l.Rows:
+		l.innerBlock(p, cx, cy, b)
+	default:
+		l.borderBlock(p, cx, cy, b)
 	}
-	// Rows and columns whose nearest point is beyond the radius are
-	// skipped. Positions round to their cells with float error, so the
-	// radius is widened by a 64th of a cell: a candidate too many is
-	// harmless, a neighbour missed is not.
+}
+
+// innerBlock is block for a point whose block lies inside the world, most
+// points of a big one: no row or column to wrap or clip, so each row is
+// one run, from a width and two conversions. With it, block took 0.52x
+// the instructions and 0.3x the mispredicted branches it took with the
+// general rows alone (cachegrind, sequential ticks of a gathered flock of
+// 10,000).
+//
+// Rows whose nearest point is beyond the radius are skipped. Positions
+// round to their cells with float error, so the radius is widened by a
+// 64th of a cell: a candidate too many is harmless, a neighbour missed is
+// not. The gaps to the rows above and below are the point's distances to
+// its cell's edges plus whole cells, which err by far less than that.
+func (l *Layout) innerBlock(p Vec, cx, cy int, b *Block) {
+	reach := l.Space.Radius + l.CH/64
+	reach2, mx := reach*reach, l.CW/64
+	lo, hi := cx-l.kx, cx+l.kx
+	run := func(row int, w float32) {
+		w += mx
+		x0 := max(int((p.X-w)*l.invCW), lo)
+		x1 := min(int((p.X+w)*l.invCW), hi)
+		b.add(row+x0, row+x1)
+	}
+	row := cy * l.Cols
+	run(row, reach)
+	up := p.Y - float32(cy)*l.CH
+	down := l.CH - up
+	for k := 1; k <= l.ky; k++ {
+		if up < reach {
+			run(row-k*l.Cols, float32(math.Sqrt(float64(reach2-up*up))))
+		}
+		if down < reach {
+			run(row+k*l.Cols, float32(math.Sqrt(float64(reach2-down*down))))
+		}
+		up += l.CH
+		down += l.CH
+	}
+}
+
+// borderBlock is block for a point whose block reaches the world's border:
+// its rows wrap or are clipped there, and a row may wrap into two runs.
+func (l *Layout) borderBlock(p Vec, cx, cy int, b *Block) {
+	wrap := l.Space.Edges == Wrap
 	mx, my := l.CW/64, l.CH/64
 	reach := l.Space.Radius + my
 	reach2 := reach * reach
