@@ -458,7 +458,8 @@ type Grid struct {
 	cellOf []int32 // boid id -> cell index
 	slot   []int32 // boid id -> index within its cell
 	// split[c]: a cell of c's row has moved out of row order.
-	split []bool
+	split  []bool
+	splits int // rows split
 }
 
 // far fills a Grid's room: a query's squared distance to it, about 2e36,
@@ -493,6 +494,7 @@ func (g *Grid) Load(sp Space, boids []Boid) {
 	g.slot = resize(g.slot, len(boids))
 	g.split = resize(g.split, nc)
 	clear(g.split)
+	g.splits = 0
 	clear(g.cells)
 	for id, b := range boids {
 		c := g.lay.Cell(b.Pos)
@@ -601,9 +603,21 @@ func (g *Grid) grow(c int) {
 	fill(g.slab.boids[top+cr.n : top+room])
 	cr.off, cr.room = top, room
 	g.slab.top += room
-	row := c - c%g.lay.Cols
-	for i := row; i < row+g.lay.Cols; i++ {
-		g.split[i] = true
+	if !g.split[c] {
+		g.splits++
+		row := c - c%g.lay.Cols
+		for i := row; i < row+g.lay.Cols; i++ {
+			g.split[i] = true
+		}
+	}
+}
+
+// Tidy puts every cell back in row order if some row is split, so that
+// Near scans whole rows again. Moves split rows fast: in a 10,000-boid
+// flock under mutex, 60-100% of the cells were in split rows at any time.
+func (g *Grid) Tidy() {
+	if g.splits > 0 {
+		g.repack()
 	}
 }
 
@@ -623,6 +637,7 @@ func (g *Grid) repack() {
 	}
 	g.slab, g.spare = g.spare, g.slab
 	clear(g.split)
+	g.splits = 0
 }
 
 // Near appends to buf the boids strictly within the view radius of boid id,
