@@ -79,8 +79,11 @@ const kernelWarmup = 1000
 // neighbours it finds and the time per neighbour. It queries the frame (the
 // baselines' and lockfree's map) in the frame's order, as the baselines
 // step, and in id order, as lockfree's boid goroutines come; and a Grid
-// (mutex's and channel's map) in id order. Then whole sequential ticks on
-// the same flock.
+// (mutex's and channel's map) in id order, freshly loaded: every row in
+// order, as mutex's grid is after EndTick tidies it (in a 10,000-boid mutex
+// flock, 93% of the row scans found their row so). A Grid's scan also
+// passes over its cells' room, which candidates/query does not count.
+// Then whole sequential ticks on the same flock.
 func BenchmarkKernel(b *testing.B) {
 	const n = 10000
 	p := BenchParams(n)

@@ -192,16 +192,59 @@ func (q *Query) Full(buf []Boid) bool { return len(buf) >= q.limit }
 func (l *Layout) block(p Vec, b *Block) {
 	cx := min(max(int(p.X/l.CW), 0), l.Cols-1)
 	cy := min(max(int(p.Y/l.CH), 0), l.Rows-1)
-	wrap := l.Space.Edges == Wrap
 	b.N = 0
-	if l.small {
+	switch {
+	case l.small:
 		l.smallBlock(cx, cy, b)
-		return
+	case cx >= l.kx && cx+l.kx < l.Cols && cy >= l.ky && cy+l.ky < l.Rows:
+		l.innerBlock(p, cx, cy, b)
+	default:
+		l.borderBlock(p, cx, cy, b)
 	}
-	// Rows and columns whose nearest point is beyond the radius are
-	// skipped. Positions round to their cells with float error, so the
-	// radius is widened by a 64th of a cell: a candidate too many is
-	// harmless, a neighbour missed is not.
+}
+
+// innerBlock is block for a point whose block lies inside the world, most
+// points of a big one: no row or column to wrap or clip, so each row is
+// one run, from a width and two conversions. With it, block took 0.52x
+// the instructions and 0.3x the mispredicted branches it took with the
+// general rows alone (cachegrind, sequential ticks of a gathered flock of
+// 10,000).
+//
+// Rows whose nearest point is beyond the radius are skipped. Positions
+// round to their cells with float error, so the radius is widened by a
+// 64th of a cell: a candidate too many is harmless, a neighbour missed is
+// not. The gaps to the rows above and below are the point's distances to
+// its cell's edges plus whole cells, which err by far less than that.
+func (l *Layout) innerBlock(p Vec, cx, cy int, b *Block) {
+	reach := l.Space.Radius + l.CH/64
+	reach2, mx := reach*reach, l.CW/64
+	lo, hi := cx-l.kx, cx+l.kx
+	run := func(row int, w float32) {
+		w += mx
+		x0 := max(int((p.X-w)*l.invCW), lo)
+		x1 := min(int((p.X+w)*l.invCW), hi)
+		b.add(row+x0, row+x1)
+	}
+	row := cy * l.Cols
+	run(row, reach)
+	up := p.Y - float32(cy)*l.CH
+	down := l.CH - up
+	for k := 1; k <= l.ky; k++ {
+		if up < reach {
+			run(row-k*l.Cols, float32(math.Sqrt(float64(reach2-up*up))))
+		}
+		if down < reach {
+			run(row+k*l.Cols, float32(math.Sqrt(float64(reach2-down*down))))
+		}
+		up += l.CH
+		down += l.CH
+	}
+}
+
+// borderBlock is block for a point whose block reaches the world's border:
+// its rows wrap or are clipped there, and a row may wrap into two runs.
+func (l *Layout) borderBlock(p Vec, cx, cy int, b *Block) {
+	wrap := l.Space.Edges == Wrap
 	mx, my := l.CW/64, l.CH/64
 	reach := l.Space.Radius + my
 	reach2 := reach * reach
@@ -399,6 +442,13 @@ func Around(c, n int, wrap bool, out *[3]int) int {
 // slab's free end, and when the slab is used up every cell is repacked into
 // a second one, in row order.
 //
+// In row order, the cells of one row of a query's block are one stretch of
+// the slab, as in a frame, and Near scans each such stretch in one loop:
+// the room between the boids is filled with far, which is never within
+// reach. Scanning cell by cell, every cell's loop ended with a mispredicted
+// branch (35 cells a query in a gathered flock). A row one of whose cells
+// has moved to the free end is scanned cell by cell until the next repack.
+//
 // A Grid is not safe for concurrent use: strategies decide who may touch it.
 type Grid struct {
 	lay    Layout
@@ -407,7 +457,14 @@ type Grid struct {
 	spare  slab    // the slab the next repack fills
 	cellOf []int32 // boid id -> cell index
 	slot   []int32 // boid id -> index within its cell
+	// split[c]: a cell of c's row has moved out of row order.
+	split  []bool
+	splits int // rows split
 }
+
+// far fills a Grid's room: a query's squared distance to it, about 2e36,
+// is finite and beyond any radius, across a wrapping border too.
+var far = Boid{Pos: Vec{1e18, 1e18}}
 
 // cellRun is cell's place in the slab: n boids from off, room for room.
 type cellRun struct{ off, n, room int32 }
@@ -435,6 +492,9 @@ func (g *Grid) Load(sp Space, boids []Boid) {
 	}
 	g.cellOf = resize(g.cellOf, len(boids))
 	g.slot = resize(g.slot, len(boids))
+	g.split = resize(g.split, nc)
+	clear(g.split)
+	g.splits = 0
 	clear(g.cells)
 	for id, b := range boids {
 		c := g.lay.Cell(b.Pos)
@@ -448,6 +508,7 @@ func (g *Grid) Load(sp Space, boids []Boid) {
 		g.slab.top += cr.room
 		cr.n = 0
 	}
+	fill(g.slab.boids[:g.slab.top])
 	for id, b := range boids {
 		cr := &g.cells[g.cellOf[id]]
 		k := cr.off + cr.n
@@ -458,6 +519,12 @@ func (g *Grid) Load(sp Space, boids []Boid) {
 }
 
 func roomFor(n int32) int32 { return n + n/4 + 2 }
+
+func fill(room []Boid) {
+	for i := range room {
+		room[i] = far
+	}
+}
 
 func resize[T any](s []T, n int) []T {
 	if cap(s) < n {
@@ -507,12 +574,13 @@ func (g *Grid) Set(id int, b Boid) {
 	s, last := from.off+g.slot[id], from.off+from.n-1
 	moved := g.slab.ids[last]
 	g.slab.boids[s], g.slab.ids[s] = g.slab.boids[last], moved
+	g.slab.boids[last] = far
 	g.slot[moved] = g.slot[id]
 	from.n--
 
 	to := &g.cells[nc]
 	if to.n == to.room {
-		g.grow(to)
+		g.grow(int(nc))
 	}
 	k := to.off + to.n
 	g.slab.boids[k], g.slab.ids[k] = b, int32(id)
@@ -520,9 +588,10 @@ func (g *Grid) Set(id int, b Boid) {
 	to.n++
 }
 
-// grow gives a full cell more room: twice as much at the slab's free end,
-// or, when that is used up, a repack of every cell.
-func (g *Grid) grow(cr *cellRun) {
+// grow gives full cell c more room: twice as much at the slab's free end,
+// its row then split, or, when that is used up, a repack of every cell.
+func (g *Grid) grow(c int) {
+	cr := &g.cells[c]
 	room := 2*cr.room + 2
 	if int(g.slab.top+room) > len(g.slab.boids) {
 		g.repack()
@@ -531,8 +600,25 @@ func (g *Grid) grow(cr *cellRun) {
 	top := g.slab.top
 	copy(g.slab.boids[top:top+cr.n], g.slab.boids[cr.off:cr.off+cr.n])
 	copy(g.slab.ids[top:top+cr.n], g.slab.ids[cr.off:cr.off+cr.n])
+	fill(g.slab.boids[top+cr.n : top+room])
 	cr.off, cr.room = top, room
 	g.slab.top += room
+	if !g.split[c] {
+		g.splits++
+		row := c - c%g.lay.Cols
+		for i := row; i < row+g.lay.Cols; i++ {
+			g.split[i] = true
+		}
+	}
+}
+
+// Tidy puts every cell back in row order if some row is split, so that
+// Near scans whole rows again. Moves split rows fast: in a 10,000-boid
+// flock under mutex, 60-100% of the cells were in split rows at any time.
+func (g *Grid) Tidy() {
+	if g.splits > 0 {
+		g.repack()
+	}
 }
 
 // repack copies every cell into the spare slab with fresh room, and swaps
@@ -546,9 +632,12 @@ func (g *Grid) repack() {
 		copy(dst.boids[top:top+cr.n], g.slab.boids[cr.off:cr.off+cr.n])
 		copy(dst.ids[top:top+cr.n], g.slab.ids[cr.off:cr.off+cr.n])
 		cr.off, cr.room = top, roomFor(cr.n)
+		fill(dst.boids[top+cr.n : top+cr.room])
 		dst.top += cr.room
 	}
 	g.slab, g.spare = g.spare, g.slab
+	clear(g.split)
+	g.splits = 0
 }
 
 // Near appends to buf the boids strictly within the view radius of boid id,
@@ -556,19 +645,31 @@ func (g *Grid) repack() {
 // returns id's own state with the extended buffer.
 func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
 	oc, s := int(g.cellOf[id]), int(g.slot[id])
-	self := g.run(oc)[s]
+	me := int(g.cells[oc].off) + s // id's index in the slab
+	self := g.slab.boids[me]
 	var q Query
 	g.lay.start(&q, self.Pos, buf)
 	for _, r := range q.Runs[:q.N] {
-		for c := int(r[0]); c <= int(r[1]); c++ {
-			run := g.run(c)
+		c0, c1 := int(r[0]), int(r[1])
+		if g.split[c0] {
+			buf = g.nearCells(&q, c0, c1, oc, s, buf)
+		} else {
+			// As frame.near, with far in the room between boids.
+			lo, hi := int(g.cells[c0].off), int(g.cells[c1].off+g.cells[c1].n)
+			all := g.slab.boids
 			switch n := len(buf); {
-			case c == oc:
-				buf = q.Append(run[s+1:], q.Append(run[:s], buf))
-			case !q.Wrap && len(run) <= q.room(buf):
-				buf = buf[:within(run, buf[:n+len(run)], n, q.p, q.r2)]
+			case !q.Wrap && hi-lo <= q.room(buf):
+				out := buf[:n+hi-lo]
+				if me >= lo && me < hi {
+					n = within(all[me+1:hi], out, within(all[lo:me], out, n, q.p, q.r2), q.p, q.r2)
+				} else {
+					n = within(all[lo:hi], out, n, q.p, q.r2)
+				}
+				buf = out[:n]
+			case me >= lo && me < hi:
+				buf = q.Append(all[me+1:hi], q.Append(all[lo:me], buf))
 			default:
-				buf = q.Append(run, buf)
+				buf = q.Append(all[lo:hi], buf)
 			}
 		}
 		if q.Full(buf) {
@@ -578,8 +679,22 @@ func (g *Grid) Near(id int, buf []Boid) (Boid, []Boid) {
 	return self, buf
 }
 
+// nearCells is Near's scan of cells c0..c1 of a split row, cell by cell;
+// boid id is slot s of cell oc.
+func (g *Grid) nearCells(q *Query, c0, c1, oc, s int, buf []Boid) []Boid {
+	for c := c0; c <= c1; c++ {
+		run := g.run(c)
+		if c == oc {
+			buf = q.Append(run[s+1:], q.Append(run[:s], buf))
+		} else {
+			buf = q.Append(run, buf)
+		}
+	}
+	return buf
+}
+
 // within is Append's loop away from a wrapping world's border, small enough
-// for the compiler to inline into the scan of cells one by one: it copies
+// for the compiler to inline into the scan of a run of cells: it copies
 // run to out from n and returns n plus how many of run are within reach.
 // out must have room for len(run) from n.
 func within(run, out []Boid, n int, p Vec, r2 float32) int {
@@ -660,6 +775,14 @@ func (g *Grid) CheckCells() error {
 				return errorf("cells %d and %d share slab slot %d", owner[k]-1, c, k)
 			}
 			owner[k] = c + 1
+		}
+		for k := cr.off + cr.n; k < cr.off+cr.room; k++ {
+			if g.slab.boids[k] != far {
+				return errorf("cell %d's room at slab slot %d holds %v, not far", c, k, g.slab.boids[k])
+			}
+		}
+		if next := c + 1; next%g.lay.Cols != 0 && !g.split[c] && g.cells[next].off != cr.off+cr.room {
+			return errorf("cells %d and %d of an unsplit row are not side by side in the slab", c, next)
 		}
 		for s := range cr.n {
 			id := g.slab.ids[cr.off+s]

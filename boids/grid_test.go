@@ -1,6 +1,7 @@
 package boids_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -11,30 +12,40 @@ import (
 )
 
 // Moving boids around at random, across borders and wrapped edges, must
-// keep every boid in exactly one cell, the right one, and queries exact.
+// keep every boid in exactly one cell, the right one, and queries exact:
+// while rows are split (cells moved out of row order) and after Tidy.
 func TestGridStaysConsistentUnderMoves(t *testing.T) {
 	for _, edges := range []boids.Edges{boids.Wrap, boids.Bounce} {
 		t.Run(edges.String(), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 1))
-			sp := boids.Space{W: 300, H: 200, Radius: 28, Edges: edges}
-			p := boids.DefaultParams(300, 200)
+			// Big enough for interior cells (the fast block), small enough
+			// that random jumps overfill cells.
+			sp := boids.Space{W: 600, H: 400, Radius: 28, Edges: edges}
+			p := boids.DefaultParams(sp.W, sp.H)
 			p.Space = sp
-			state := boids.RandomBoids(p, 200, rng)
+			state := boids.RandomBoids(p, 600, rng)
 			var g boids.Grid
 			g.Load(sp, state)
-			for range 2000 {
-				id := rng.IntN(len(state))
-				state[id].Pos = boids.Vec{X: rng.Float32() * sp.W, Y: rng.Float32() * sp.H}
-				g.Set(id, state[id])
+			check := func(when string) {
+				require.NoError(t, g.CheckCells(), when)
+				require.Equal(t, state, g.Read(nil), when)
+				var buf []boids.Boid
+				for id := range state {
+					var self boids.Boid
+					self, buf = g.Near(id, buf[:0])
+					require.Equal(t, state[id], self, when)
+					require.True(t, boidstest.SameBoids(boidstest.BruteNeighbors(sp, state, id), buf), "%s: boid %d", when, id)
+				}
 			}
-			require.NoError(t, g.CheckCells())
-			require.Equal(t, state, g.Read(nil))
-			var buf []boids.Boid
-			for id := range state {
-				var self boids.Boid
-				self, buf = g.Near(id, buf[:0])
-				require.Equal(t, state[id], self)
-				require.True(t, boidstest.SameBoids(boidstest.BruteNeighbors(sp, state, id), buf), "boid %d", id)
+			for round := range 4 {
+				for range 1500 {
+					id := rng.IntN(len(state))
+					state[id].Pos = boids.Vec{X: rng.Float32() * sp.W, Y: rng.Float32() * sp.H}
+					g.Set(id, state[id])
+				}
+				check(fmt.Sprintf("round %d, rows split", round))
+				g.Tidy()
+				check(fmt.Sprintf("round %d, tidied", round))
 			}
 		})
 	}

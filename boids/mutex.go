@@ -82,7 +82,13 @@ func (m *Mutex) Move(id int, b Boid) {
 	m.mu.Unlock()
 }
 
-func (m *Mutex) EndTick() {}
+// EndTick tidies the grid (Grid.Tidy) for the next tick's queries. No boid
+// runs then, but a reader of the picture may.
+func (m *Mutex) EndTick() {
+	m.mu.Lock()
+	m.grid.Tidy()
+	m.mu.Unlock()
+}
 
 // Read takes the read lock: between ticks it is free, but in the free
 // regime the picture is read while boids move, and a consistent one costs
