@@ -1,6 +1,7 @@
 package boids
 
 import (
+	"math/bits"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -276,8 +277,8 @@ func (a *Actors) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	if a.free {
 		q.t = a.clock.Load()
 	}
-	_, row := a.l.cell(a.own[id].Pos)
-	in := a.owners[a.l.bandOf[row]].in
+	c, _ := a.l.cell(a.own[id].Pos)
+	in := a.owners[a.l.bandOf[c]].in
 	m := actorMsg{op: actQuery, id: int32(id), q: q}
 	// Boids sample on different ticks (id shifts the phase), so the clock
 	// reads spread evenly over ticks.
@@ -310,17 +311,16 @@ func (a *Actors) Move(id int, b Boid) {
 	seq := a.seq[id]
 	a.stamps[id*stampRing+int(seq%stampRing)].Store(a.clock.Add(1))
 	a.pub[id].Store(seq)
-	var rows [6]int
-	var r3 [3]int
-	n := copy(rows[:], r3[:a.l.rowsAround(orow, &r3)])
-	n += copy(rows[n:], r3[:a.l.rowsAround(nrow, &r3)])
-	var to [6]int
+	var near [2*maxReach + 1]int
+	to := a.l.rowBands(a.l.reach(orow, &near)) | a.l.rowBands(a.l.reach(nrow, &near))
 	m := actorMsg{op: actMove, id: int32(id), seq: seq, b: b}
-	for i, k := range a.l.bandsOf(rows[:n], to[:0]) {
-		if a.unordered && i > 0 {
+	for first := true; to != 0; first = false {
+		if a.unordered && !first {
 			// Widens the window the broken variant's fault needs.
 			runtime.Gosched()
 		}
+		k := bits.TrailingZeros64(to)
+		to &^= 1 << k
 		a.owners[k].in <- m
 	}
 }
@@ -467,19 +467,21 @@ func (o *actor) drain() bool {
 // move on its way to this owner: then it says which (see behind).
 func (o *actor) answer(m actorMsg) (ok bool, on int32, next uint32) {
 	c, s := o.cellOf[m.id], o.slot[m.id]
+	self := o.cells.states[c][s]
+	var q Query
+	o.l.lay.start(&q, self.Pos, m.q.buf)
 	if o.free {
-		if on, next, wait := o.behind(int(c), m.id, o.cells.states[c][s].Pos, m.q.t); wait {
+		if on, next, wait := o.behind(&q.Block, m.id, self.Pos, m.q.t); wait {
 			return false, on, next
 		}
 	}
-	self := o.cells.states[c][s]
 	m.q.self = self
-	m.q.buf = o.cells.near(o.l, int(c), s, self, m.q.buf)
+	m.q.buf = o.cells.near(&q, int(c), s, m.q.buf)
 	m.q.done <- struct{}{}
 	return true, 0, 0
 }
 
-// behind finds a boid held in the 3×3 cells around c that may have been
+// behind finds a boid held in the cells of block b that may have been
 // shown to the asker in a state this owner has not applied yet: the move
 // after the owner's copy (next) was published and stamped no later than
 // t, the clock when the query was sent (whatever the asker was shown
@@ -492,17 +494,12 @@ func (o *actor) answer(m actorMsg) (ok bool, on int32, next uint32) {
 // near's, so it never stops before near would. Without the bound a crowded
 // world (100,000 boids in 64×64) made every query examine the whole flock
 // and the owners never caught up: the window never opened.
-func (o *actor) behind(c int, asker int32, pos Vec, t uint64) (on int32, next uint32, wait bool) {
-	l := o.l
-	sp := &l.lay.Space
+func (o *actor) behind(b *Block, asker int32, pos Vec, t uint64) (on int32, next uint32, wait bool) {
+	sp := &o.l.lay.Space
 	r2 := sp.Radius * sp.Radius * 0.999
 	found := 0
-	var xs, ys [3]int
-	nx := Around(c%l.cols, l.cols, l.wrap, &xs)
-	ny := l.rowsAround(c/l.cols, &ys)
-	for _, cy := range ys[:ny] {
-		for _, cx := range xs[:nx] {
-			cell := cy*l.cols + cx
+	for _, r := range b.Runs[:b.N] {
+		for cell := int(r[0]); cell <= int(r[1]); cell++ {
 			for k, id := range o.cells.ids[cell] {
 				if found >= MaxNeighbors {
 					return 0, 0, false
@@ -598,8 +595,8 @@ func (o *actor) reset() {
 	o.holds = resize(o.holds, l.rows)
 	clear(o.holds)
 	for r := l.first[o.band]; r < l.first[o.band+1]; r++ {
-		var near [3]int
-		for _, h := range near[:l.rowsAround(r, &near)] {
+		var near [2*maxReach + 1]int
+		for _, h := range l.reach(r, &near) {
 			o.holds[h] = true
 		}
 	}
@@ -629,7 +626,7 @@ func (o *actor) reset() {
 // new row counts it as the move.
 func (o *actor) set(id int32, seq uint32, b Boid) {
 	nc, row := o.l.cell(b.Pos)
-	if int(o.l.bandOf[row]) == o.band {
+	if int(o.l.bandOf[nc]) == o.band {
 		o.st.writes++
 	}
 	o.seq[id] = seq
