@@ -7,26 +7,28 @@ import (
 	"time"
 )
 
-// Actors is the channel design partitioned: the grid's rows are grouped
-// into bands, and each band has its own owner goroutine (an actor) that
-// alone touches its cells, as the channel design's owner does for the
-// whole map. Owners serve in parallel, so two cores can both serve.
+// Actors is the channel design partitioned: the rows of the kernel's cells
+// (Space.Layout) are grouped into bands, and each band has its own owner
+// goroutine (an actor) that alone touches its cells, as the channel
+// design's owner does for the whole map. Owners serve in parallel, so two
+// cores can both serve.
 //
 // What is shared, and who may touch it:
-//   - an owner's cells and index (which boids it holds, where, and the
+//   - an owner's map and index (which boids it holds, where, and the
 //     latest move of each it applied) are local to its goroutine; nobody
 //     else can reach them. Each owner holds its band's boids and, as
-//     copies, the boids of the row of cells just outside the band on each
-//     side (its halo).
+//     copies, the boids of the rows of cells within a view radius outside
+//     the band on each side (its halo: every row a query from the band
+//     can reach).
 //   - a query reaches an owner only by message on the owner's channel (a
 //     round trip), to the owner of the asker's row.
 //   - own[id] and seq[id] (the boid's latest state and move count) are the
 //     mailbox of boid id: only the goroutine calling Neighbors and Move for
 //     id writes them. In the lock-step regime a move is not a message: the
 //     boid writes its mailbox, and at EndTick, with no boid inside, every
-//     owner reads all mailboxes in parallel and applies the moves that
-//     concern its rows (the tick barrier and EndTick's message order the
-//     writes before the reads). In the free regime there is no barrier, so
+//     owner reads all mailboxes in parallel and packs the boids of its rows
+//     into a frame that the next tick's queries scan (the tick barrier and
+//     EndTick's message order the writes before the reads). In the free regime there is no barrier, so
 //     a move is a message (fire and forget) to every owner that holds the
 //     boid before or after it, each of which updates, adds or drops its
 //     copy. First it takes a stamp from clock (an atomic counter that
@@ -38,9 +40,9 @@ import (
 //     coordinator's, one at a time; they set an owner's fields before the
 //     message that starts the call, and read them after its reply.
 //
-// Why a border query asks one owner: the cells a query scans lie in the
-// asker's row and the rows next to it, all of which that row's owner holds
-// (band plus halo). A query that asked two owners one after the other could
+// Why a border query asks one owner: the cells a query scans (the kernel's
+// block) lie within a view radius of the asker's row, all of which that
+// row's owner holds (band plus halo). A query that asked two owners one after the other could
 // miss a neighbour handed from the second to the first in between, or see
 // it twice; one owner answers from one consistent state. No boid is lost or
 // seen twice: in the lock-step regime every owner applies a tick's moves
@@ -68,12 +70,13 @@ import (
 // current. In the free regime the picture is each owner's state at the
 // moment it served the read, so two parts of it can be a few moves apart.
 //
-// What the border costs: a boid in a band's edge row is held by the owner
-// next door too; with b bands over r rows owners hold about 2b/r extra
-// copies, and at EndTick every owner reads every mailbox (a few ns per
-// boid and owner). In the free regime a move in an edge row is sent twice.
-// A query costs one round trip wherever it is. Owners index boids by id,
-// 16 bytes per boid each, which is what bounds MaxShards.
+// What the border costs: a boid within a view radius of a band's edge is
+// held by the owner next door too; with b bands over a world h view radii
+// high owners hold about 2b/h extra copies of the flock, and at EndTick
+// every owner reads every mailbox (a few ns per boid and owner) and packs
+// its copies. In the free regime a move near an edge is sent twice. A
+// query costs one round trip wherever it is. Owners index boids by id, 20
+// bytes per boid each, which is what bounds MaxShards.
 type Actors struct {
 	l      bands
 	want   int

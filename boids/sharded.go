@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-// Sharded is the mutex design partitioned: the grid's rows are grouped
-// into bands (shards), each with its own sync.RWMutex, so boids in
-// different bands no longer wait for each other.
+// Sharded is the mutex design partitioned: the rows of the kernel's cells
+// (Space.Layout) are grouped into bands (shards), each with its own
+// sync.RWMutex, so boids in different bands no longer wait for each other.
+// A query scans the same cells as mutex's (the kernel's block), so it
+// examines as many candidates.
 //
 // What is shared, and who may touch it:
 //   - the cells of band k, and the slot of every boid in them, are guarded
@@ -20,6 +22,8 @@ import (
 //   - own[id], boid id's latest state, belongs to the goroutine that calls
 //     Neighbors and Move for id (one at a time, as every boid does for its
 //     own id); Load writes it with no boid inside. Read never touches it.
+//   - parked counts the waiters about to sleep on a shard's cond (wait);
+//     release reads it to wake them. gate guards only cond's sleeps.
 //   - the counters are per shard, atomics in the lock's own cache line,
 //     which the lock's own atomics have just brought to the core, so
 //     counting costs no extra cache traffic; Counters and Regions may read
@@ -35,17 +39,18 @@ import (
 // one consistent state of the whole map; the boids' cost is that their
 // moves wait for that copy.
 //
-// What the border costs: a query whose 3×3 cells reach into the next band
-// takes two locks instead of one (three when bands are one row high); a
-// move across a border write-locks both bands, holding up queries on both
-// sides. With b bands over r rows, about 2b/r of queries and the
-// border-crossing moves pay it.
+// What the border costs: a query whose block reaches into the next band
+// (its boid within a view radius of the border) takes two locks instead
+// of one (three when bands are as thin as a view radius, the thinnest
+// allowed); a move across a border write-locks both bands, holding up
+// queries on both sides. With b bands over a world h view radii high,
+// about 2b/h of queries and the border-crossing moves pay it.
 //
-// The compromise of never parking (acquire, wait): a waiting writer no
-// longer holds off new readers as RWMutex.Lock would, so readers that
-// overlap without pause could keep a move yielding for as long as they
-// last; with short queries on a few cores that has not been seen, and
-// the free regime's fairness figures would show it.
+// The compromise of waiting outside the lock (acquire, wait): a waiting
+// writer does not hold off new readers as RWMutex.Lock would, so readers
+// that overlap without pause could keep a move waiting for as long as
+// they last; with short queries on a few cores that has not been seen,
+// and the free regime's fairness figures would show it.
 type Sharded struct {
 	l      bands
 	want   int // the shard setting, applied at the next Load
