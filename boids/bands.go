@@ -52,12 +52,25 @@ func RegionsOf(st Strategy, sp Space, c *Counters, dst []Region) []Region {
 	if r, ok := st.(Regional); ok {
 		return r.Regions(dst)
 	}
-	return append(dst, Region{
+	return append(dst, worldRegion(sp, c))
+}
+
+// perCell is implemented by designs whose Regions are the grid's cells
+// (lockfree's): thousands of them, which Sim copies into a snapshot only
+// while the heat map is shown (Sim.SetHeat).
+type perCell interface {
+	Regional
+	perCell()
+}
+
+// worldRegion is the whole world as one region, with a flock's counters c.
+func worldRegion(sp Space, c *Counters) Region {
+	return Region{
 		Max:   Vec{sp.W, sp.H},
 		Waits: c.Contended, Wait: c.LockWait,
 		Served: c.Reads, QueueSum: c.QueueSum, QueueMax: c.QueueMax, Busy: c.OwnerBusy,
 		Retries: c.CASRetries,
-	})
+	}
 }
 
 // bands is the layout the partitioned designs share: the kernel's cells
