@@ -224,7 +224,7 @@ const spinTries = 32
 // Measured reasons: yielding (runtime.Gosched) rather than parking, the
 // tries of the waiters of a holder that was not running (preempted, or its
 // thread descheduled on a busy machine) cycled through the run queue for
-// milliseconds: the scheduler's work took a quarter of the flock's CPU at
+// milliseconds: the scheduler's work took a quarter of the process's CPU at
 // 10,000 boids on 2 cores, waits lasting 4-5 ms on average. Parking at the
 // first failure put the waiter to sleep for a lock released a microsecond
 // later.
