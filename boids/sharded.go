@@ -221,13 +221,13 @@ const spinTries = 32
 // nothing while it waits behind thousands of runnable boids to run (see
 // acquire).
 //
-// Measured reasons: yielding (runtime.Gosched) rather than parking, the
-// tries of the waiters of a holder that was not running (preempted, or its
-// thread descheduled on a busy machine) cycled through the run queue for
+// Measured reason for parking: yielding (runtime.Gosched) instead, the
+// waiters of a holder that was not running (preempted, or its thread
+// descheduled on a busy machine) cycled through the run queue for
 // milliseconds: the scheduler's work took a quarter of the process's CPU at
-// 10,000 boids on 2 cores, waits lasting 4-5 ms on average. Parking at the
-// first failure put the waiter to sleep for a lock released a microsecond
-// later.
+// 10,000 boids on 2 cores, waits lasting 4-5 ms on average. The tries
+// first keep a wait for a running holder, a query's microsecond, away from
+// the scheduler.
 func (s *Sharded) wait(b int, write bool) {
 	sh := &s.shards[b]
 	timed := sh.waits.Add(1)%waitEvery == 0
