@@ -1,17 +1,14 @@
 package boids
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // DefaultShards is how many bands the partitioned designs (sharded, actors)
 // split the map into unless told otherwise: actors did best with few owners
 // and sharded no better with more bands (README, Performance).
 const DefaultShards = 4
 
-// MaxShards bounds the shard setting; a map never has more bands than rows
-// of cells, whatever the setting.
+// MaxShards bounds the shard setting; a map never has more bands than it
+// is view radii high, whatever the setting.
 const MaxShards = 64
 
 // Partitioned is implemented by designs that split the map into parts. The
@@ -55,48 +52,57 @@ func RegionsOf(st Strategy, sp Space, c *Counters, dst []Region) []Region {
 	if r, ok := st.(Regional); ok {
 		return r.Regions(dst)
 	}
-	return append(dst, Region{
+	return append(dst, worldRegion(sp, c))
+}
+
+// perCell is implemented by designs whose Regions are the grid's cells
+// (lockfree's): thousands of them, which Sim copies into a snapshot only
+// while the heat map is shown (Sim.SetHeat).
+type perCell interface {
+	Regional
+	perCell()
+}
+
+// worldRegion is the whole world as one region, with a flock's counters c.
+func worldRegion(sp Space, c *Counters) Region {
+	return Region{
 		Max:   Vec{sp.W, sp.H},
 		Waits: c.Contended, Wait: c.LockWait,
 		Served: c.Reads, QueueSum: c.QueueSum, QueueMax: c.QueueMax, Busy: c.OwnerBusy,
 		Retries: c.CASRetries,
-	})
+	}
 }
 
-// bands is the layout the partitioned designs share: the grid's cells
-// (Space.Cells, so at least the view radius high) grouped into horizontal
-// bands of whole rows. A query scans the rows next to its boid's, so it
-// touches at most three rows, and at most two bands when bands are at least
-// two rows high.
+// bands is the layout the partitioned designs share: the kernel's cells
+// (Space.Layout, about half the view radius a side) grouped into horizontal
+// bands of whole rows, never more bands than the world is view radii high,
+// so a band is at least about two rows of cells high. A query scans its
+// block (Layout.block), whose rows lie within the layout's reach (ky rows,
+// at most maxReach) of its own.
 type bands struct {
-	sp         Space
-	lay        Layout // the kernel's distance test and neighbour cap (Layout.Filter)
+	lay        Layout // the cells, the kernel's queries and reach
 	cols, rows int
-	cw, ch     float32
-	wrap       bool
-	bandOf     []int32 // row -> band
-	first      []int   // band -> its first row; first[len] = rows
+	// bandOf[c] is cell c's band: per cell rather than per row, as a query
+	// finds its bands from its block's cells, and the division from a cell
+	// to its row cost a tenth of sharded's query (MaxShards fits a byte).
+	bandOf []uint8
+	first  []int // band -> its first row; first[len] = rows
 }
 
-// layout sizes the grid for sp and splits its rows into min(n, rows) bands
-// of nearly equal height.
+// layout sizes the grid for sp and splits its rows into min(n, the world's
+// height in view radii) bands of nearly equal height.
 func (l *bands) layout(sp Space, n int) {
-	l.sp = sp
 	l.lay = sp.Layout()
-	// Radius-wide cells, not the kernel's finer ones (Space.Layout): the
-	// bands scan 3×3 cells and move a boid at most one row at a time.
-	l.cols, l.rows = cellsFor(sp.W, sp.Radius), cellsFor(sp.H, sp.Radius)
-	l.cw, l.ch = sp.W/float32(l.cols), sp.H/float32(l.rows)
-	l.wrap = sp.Edges == Wrap
-	n = min(ClampShards(n), l.rows)
-	l.bandOf = resize(l.bandOf, l.rows)
+	l.cols, l.rows = l.lay.Cols, l.lay.Rows
+	n = min(ClampShards(n), cellsFor(sp.H, sp.Radius), l.rows)
+	l.bandOf = resize(l.bandOf, l.rows*l.cols)
 	l.first = resize(l.first, n+1)
 	for b := range n + 1 {
 		l.first[b] = b * l.rows / n
 	}
 	for b := range n {
-		for r := l.first[b]; r < l.first[b+1]; r++ {
-			l.bandOf[r] = int32(b)
+		for c := l.first[b] * l.cols; c < l.first[b+1]*l.cols; c++ {
+			l.bandOf[c] = uint8(b)
 		}
 	}
 }
@@ -105,38 +111,41 @@ func (l *bands) count() int { return len(l.first) - 1 }
 
 // cell is the index of the cell holding p, and its row.
 func (l *bands) cell(p Vec) (c, row int) {
-	c = CellIndex(p, l.cols, l.rows, l.cw, l.ch)
+	c = l.lay.Cell(p)
 	return c, c / l.cols
 }
 
-// rowsAround fills out with the distinct rows next to row (row included).
-func (l *bands) rowsAround(row int, out *[3]int) int { return Around(row, l.rows, l.wrap, out) }
+// reach lists in out the distinct rows within the layout's reach of row
+// (row included): the rows a query from a boid in row may scan.
+func (l *bands) reach(row int, out *[2*maxReach + 1]int) []int {
+	return out[:span(row, l.lay.ky, l.rows, l.lay.Space.Edges == Wrap, out[:])]
+}
 
-// bandsOf fills out with the distinct bands of rows, in ascending order: the
-// one order in which every goroutine takes band locks.
-func (l *bands) bandsOf(rows []int, out []int) []int {
-	out = out[:0]
-	for _, r := range rows {
-		b := int(l.bandOf[r])
-		if slices.Contains(out, b) {
-			continue
-		}
-		// Insertion into a list of at most six.
-		i := len(out)
-		out = append(out, b)
-		for ; i > 0 && out[i-1] > b; i-- {
-			out[i] = out[i-1]
-		}
-		out[i] = b
+// blockBands is the set of bands of the rows of block b: bit k for band k
+// (MaxShards is 64). A set, rather than a list, keeps the one order in which
+// every goroutine takes band locks (ascending) free of sorting.
+func (l *bands) blockBands(b *Block) uint64 {
+	var set uint64
+	for _, r := range b.Runs[:b.N] {
+		set |= 1 << l.bandOf[r[0]]
 	}
-	return out
+	return set
+}
+
+// rowBands is the set of bands of rows, as blockBands.
+func (l *bands) rowBands(rows []int) uint64 {
+	var set uint64
+	for _, r := range rows {
+		set |= 1 << l.bandOf[r*l.cols]
+	}
+	return set
 }
 
 // region is band b's world rectangle.
 func (l *bands) region(b int) Region {
 	return Region{
-		Min: Vec{0, float32(l.first[b]) * l.ch},
-		Max: Vec{l.sp.W, float32(l.first[b+1]) * l.ch},
+		Min: Vec{0, float32(l.first[b]) * l.lay.CH},
+		Max: Vec{l.lay.Space.W, float32(l.first[b+1]) * l.lay.CH},
 	}
 }
 
@@ -185,27 +194,24 @@ func (cs *cells) remove(c int, s int32) (moved int32) {
 	return moved
 }
 
-// near appends the boids of the 3×3 cells around cell c strictly within the
-// view radius of self, skipping slot s of cell c (self's own), up to
-// MaxNeighbors of them: the scan stops once the cap is reached, so a crowded
-// world bounds its work as the kernel's own queries do.
-func (cs *cells) near(l *bands, c int, s int32, self Boid, buf []Boid) []Boid {
-	limit := len(buf) + MaxNeighbors
-	var xs, ys [3]int
-	nx := Around(c%l.cols, l.cols, l.wrap, &xs)
-	ny := l.rowsAround(c/l.cols, &ys)
-	for _, cy := range ys[:ny] {
-		row := cy * l.cols
-		for _, cx := range xs[:nx] {
-			if len(buf) >= limit {
-				return buf
+// near appends the boids of query q's block strictly within the view
+// radius (the kernel's contract, as Grid.Near scans its cells), skipping
+// slot s of cell c (the asker's own).
+func (cs *cells) near(q *Query, c int, s int32, buf []Boid) []Boid {
+	for _, r := range q.Runs[:q.N] {
+		for k := int(r[0]); k <= int(r[1]); k++ {
+			run := cs.states[k]
+			switch n := len(buf); {
+			case k == c:
+				buf = q.Append(run[s+1:], q.Append(run[:s], buf))
+			case !q.Wrap && len(run) <= q.room(buf):
+				buf = buf[:within(run, buf[:n+len(run)], n, q.p, q.r2)]
+			default:
+				buf = q.Append(run, buf)
 			}
-			run := cs.states[row+cx]
-			if row+cx == c {
-				buf = l.lay.FilterTo(self.Pos, run[:s], buf, limit)
-				run = run[s+1:]
-			}
-			buf = l.lay.FilterTo(self.Pos, run, buf, limit)
+		}
+		if q.Full(buf) {
+			break
 		}
 	}
 	return buf

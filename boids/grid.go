@@ -925,8 +925,7 @@ func (f *frame) check(l *Layout) error {
 
 // KernelWork is the kernel's work on a flock in space sp, per boid: the
 // candidates a query examines and the neighbours it finds, averaged over
-// every boid (the Layout's cells, which Grid and frame share; the
-// partitioned designs scan radius-wide cells and examine more). The bench
+// every boid (the Layout's cells, which every design's map shares). The bench
 // reports it beside a row's time, so the kernel's cost shows apart from the
 // synchronization's.
 func KernelWork(sp Space, flock []Boid) (candidates, neighbours float64) {

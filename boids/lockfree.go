@@ -368,6 +368,8 @@ func (l *LockFree) stopBuilder() {
 // Close stops the frame builder if the boids were left running free.
 func (l *LockFree) Close() { l.stopBuilder() }
 
+func (l *LockFree) perCell() {}
+
 // Regions reports the CAS retries of every cell of the layout, row by row.
 // They happen in the lock-step regime only: free moves store a record and
 // push nothing.

@@ -86,3 +86,24 @@ func retriesWhereTheyHappened(rs []boids.Region, total uint64, lay boids.Layout,
 	}
 	return nil
 }
+
+// TestSimHeatGatesCells: a snapshot carries lockfree's figures per cell
+// only while the heat map is shown, and one whole-world region otherwise.
+func TestSimHeatGatesCells(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	p := boids.DefaultParams(480, 320)
+	s, err := boids.NewSim(boids.Config{Params: p, Boids: 100, Seed: 1, TPS: 200, Strategy: "lockfree"})
+	require.NoError(t, err)
+	defer s.Stop()
+	r := s.NewReader()
+	whole := func(sn *boids.Snapshot) bool {
+		return len(sn.Regions) == 1 && sn.Regions[0].Max == boids.Vec{X: p.W, Y: p.H}
+	}
+	eventually(t, r, whole, "one region while the map is hidden")
+	s.SetHeat(true)
+	lay := p.Space.Layout()
+	cells := lay.NumCells()
+	eventually(t, r, func(sn *boids.Snapshot) bool { return len(sn.Regions) == cells }, fmt.Sprintf("%d regions, one per cell, while it is shown", cells))
+	s.SetHeat(false)
+	eventually(t, r, whole, "one region once it is hidden again")
+}

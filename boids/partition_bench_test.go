@@ -15,10 +15,22 @@ import (
 // least 2, actors/channel at least 1.5, at 10,000 boids on 2 cores), and
 // each design's CPU time per boid-tick (the process's, during that design's
 // turns: the other flocks are parked then), which load from other programs
-// inflates less than wall time. Warm-up: 30 ticks each.
+// inflates less than wall time. Warm-up: the flock gathers first for
+// kernelWarmup ticks of the sequential baseline (a random start examines a
+// quarter of the candidates a gathered flock does), then each design runs
+// 20 ticks from that state.
 func BenchmarkPartitionGoals(b *testing.B) {
+	const n = 10000
+	p := BenchParams(n)
+	base, err := NewBaseline(Sequential, p, RandomBoids(p, n, newRand(1)), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range kernelWarmup {
+		base.Tick()
+	}
+	gathered := base.Boids(nil)
 	for _, shards := range []int{2, 4, 8, 16, 41} {
-		n := 10000
 		b.Run(fmt.Sprintf("boids=%d/shards=%d", n, shards), func(b *testing.B) {
 			names := []string{"mutex", "sharded", "channel", "actors"}
 			flocks := make([]stepper, len(names))
@@ -30,14 +42,13 @@ func BenchmarkPartitionGoals(b *testing.B) {
 				if ps, ok := s.(Partitioned); ok {
 					ps.SetShards(shards)
 				}
-				p := BenchParams(n)
-				f, err := NewFlock(p, RandomBoids(p, n, newRand(1)), s)
+				f, err := NewFlock(p, gathered, s)
 				if err != nil {
 					b.Fatal(err)
 				}
 				flocks[i] = f
 				defer f.Stop()
-				for range 30 {
+				for range 20 {
 					f.Tick()
 				}
 			}

@@ -1,15 +1,17 @@
 package boids
 
 import (
-	"runtime"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// Sharded is the mutex design partitioned: the grid's rows are grouped
-// into bands (shards), each with its own sync.RWMutex, so boids in
-// different bands no longer wait for each other.
+// Sharded is the mutex design partitioned: the rows of the kernel's cells
+// (Space.Layout) are grouped into bands (shards), each with its own
+// sync.RWMutex, so boids in different bands no longer wait for each other.
+// A query scans the same cells as mutex's (the kernel's block), so it
+// examines as many candidates.
 //
 // What is shared, and who may touch it:
 //   - the cells of band k, and the slot of every boid in them, are guarded
@@ -20,6 +22,8 @@ import (
 //   - own[id], boid id's latest state, belongs to the goroutine that calls
 //     Neighbors and Move for id (one at a time, as every boid does for its
 //     own id); Load writes it with no boid inside. Read never touches it.
+//   - parked counts the waiters about to sleep on a shard's cond (wait);
+//     release reads it to wake them. gate guards only cond's sleeps.
 //   - the counters are per shard, atomics in the lock's own cache line,
 //     which the lock's own atomics have just brought to the core, so
 //     counting costs no extra cache traffic; Counters and Regions may read
@@ -35,36 +39,40 @@ import (
 // one consistent state of the whole map; the boids' cost is that their
 // moves wait for that copy.
 //
-// What the border costs: a query whose 3×3 cells reach into the next band
-// takes two locks instead of one (three when bands are one row high); a
-// move across a border write-locks both bands, holding up queries on both
-// sides. With b bands over r rows, about 2b/r of queries and the
-// border-crossing moves pay it.
+// What the border costs: a query whose block reaches into the next band
+// (its boid within a view radius of the border) takes two locks instead
+// of one (three when bands are as thin as a view radius, the thinnest
+// allowed); a move across a border write-locks both bands, holding up
+// queries on both sides. With b bands over a world h view radii high,
+// about 2b/h of queries and the border-crossing moves pay it.
 //
-// The compromise of never parking (acquire, wait): a waiting writer no
-// longer holds off new readers as RWMutex.Lock would, so readers that
-// overlap without pause could keep a move yielding for as long as they
-// last; with short queries on a few cores that has not been seen, and
-// the free regime's fairness figures would show it.
+// The compromise of waiting outside the lock (acquire, wait): a waiting
+// writer does not hold off new readers as RWMutex.Lock would, so readers
+// that overlap without pause could keep a move waiting for as long as
+// they last; with short queries on a few cores that has not been seen,
+// and the free regime's fairness figures would show it.
 type Sharded struct {
 	l      bands
 	want   int // the shard setting, applied at the next Load
 	shards []shard
-	cells  cells // cell c is guarded by shards[l.bandOf[c/l.cols]].mu
+	cells  cells // cell c is guarded by shards[l.bandOf[c]].mu
 	cellOf []int32
 	slot   []int32
 	own    []Boid
-	every  []int // Read's list of every band
 }
 
-// shard is one band's lock and what was counted on it, padded to a cache
-// line of its own (24 bytes of lock, 32 of counters) so that two cores
-// taking neighbouring bands do not share a line.
+// shard is one band's lock and what was counted on it in one cache line
+// (24 bytes of lock, 4 of parked count, 32 of counters), and the parking
+// place of its waiters in a second, so that two cores taking neighbouring
+// bands do not share a line.
 type shard struct {
 	mu            sync.RWMutex
+	parked        atomic.Int32  // goroutines in park or about to be
 	reads, writes atomic.Uint64 // queries and moves that locked it first
 	waits         atomic.Uint64 // acquisitions that had to wait
 	wait          atomic.Int64  // sampled wait time, scaled, in ns
+	gate          sync.Mutex    // guards nothing but cond's waits
+	cond          sync.Cond     // broadcast when mu is let go while parked > 0
 	_             [8]byte
 }
 
@@ -88,6 +96,9 @@ func (s *Sharded) Shards() int {
 func (s *Sharded) Load(sp Space, boids []Boid) {
 	s.l.layout(sp, s.want)
 	s.shards = make([]shard, s.l.count())
+	for b := range s.shards {
+		s.shards[b].cond.L = &s.shards[b].gate
+	}
 	n := s.l.cols * s.l.rows
 	s.cells.reset(n, s.l.cols, cellRoomFor(len(boids), n), nil)
 	s.own = append(s.own[:0], boids...)
@@ -102,29 +113,26 @@ func (s *Sharded) Load(sp Space, boids []Boid) {
 
 func (s *Sharded) Neighbors(id int, buf []Boid) (Boid, []Boid) {
 	self := s.own[id]
-	c, row := s.l.cell(self.Pos)
-	var rows [3]int
-	var held [3]int
-	bs := s.l.bandsOf(rows[:s.l.rowsAround(row, &rows)], held[:0])
-	s.acquire(bs, false)
-	s.shards[bs[0]].reads.Add(1)
-	buf = s.cells.near(&s.l, c, s.slot[id], self, buf)
-	s.release(bs, false, all(len(bs)))
+	c, _ := s.l.cell(self.Pos)
+	// The block, and so the bands to lock, depend only on the asker's own
+	// position: worked out before taking any lock.
+	var q Query
+	s.l.lay.start(&q, self.Pos, buf)
+	set := s.l.blockBands(&q.Block)
+	s.acquire(set, false)
+	s.shards[bits.TrailingZeros64(set)].reads.Add(1)
+	buf = s.cells.near(&q, c, s.slot[id], buf)
+	s.release(set, false)
 	return self, buf
 }
 
 func (s *Sharded) Move(id int, b Boid) {
-	oc, orow := s.l.cell(s.own[id].Pos)
-	nc, nrow := s.l.cell(b.Pos)
+	oc, _ := s.l.cell(s.own[id].Pos)
+	nc, _ := s.l.cell(b.Pos)
 	s.own[id] = b
-	ob, nb := int(s.l.bandOf[orow]), int(s.l.bandOf[nrow])
-	var two [2]int
-	bs := append(two[:0], min(ob, nb))
-	if ob != nb {
-		bs = append(bs, max(ob, nb))
-	}
-	s.acquire(bs, true)
-	s.shards[bs[0]].writes.Add(1)
+	set := uint64(1)<<s.l.bandOf[oc] | uint64(1)<<s.l.bandOf[nc]
+	s.acquire(set, true)
+	s.shards[bits.TrailingZeros64(set)].writes.Add(1)
 	if oc == nc {
 		s.cells.states[oc][s.slot[id]] = b
 	} else {
@@ -134,12 +142,13 @@ func (s *Sharded) Move(id int, b Boid) {
 		s.slot[id] = s.cells.add(nc, int32(id), b)
 		s.cellOf[id] = int32(nc)
 	}
-	s.release(bs, true, all(len(bs)))
+	s.release(set, true)
 }
 
-// acquire takes the read (or write) locks of bands bs without ever waiting
-// while it holds one: it tries them all, and when one is taken it lets go
-// of those it has, waits for that one alone, and tries the others again.
+// acquire takes the read (or write) locks of the bands in set without ever
+// waiting while it holds one: it tries them all, and when one is taken it
+// lets go of those it has, waits for that one alone, and tries the others
+// again.
 //
 // Measured reason: taking them in order with blocking calls (which is
 // deadlock-free too) made sharded slower than mutex at 10,000 boids, with a
@@ -148,40 +157,47 @@ func (s *Sharded) Move(id int, b Boid) {
 // of the first queued behind them (a pending writer holds off new readers),
 // and a woken goroutine waits behind thousands of runnable boids before it
 // runs and lets go. Holding nothing while waiting breaks those chains.
-func (s *Sharded) acquire(bs []int, write bool) {
-	var held uint64 // bit i: bs[i] is held
+func (s *Sharded) acquire(set uint64, write bool) {
+	var held uint64
 	for {
-		i := 0
-		for ; i < len(bs); i++ {
-			if held&(1<<i) != 0 {
-				continue
-			}
-			if !s.try(bs[i], write) {
+		rest := set &^ held
+		for rest != 0 {
+			b := bits.TrailingZeros64(rest)
+			if !s.try(b, write) {
 				break
 			}
-			held |= 1 << i
+			held |= 1 << b
+			rest &^= 1 << b
 		}
-		if i == len(bs) {
+		if rest == 0 {
 			return
 		}
-		s.release(bs, write, held)
-		s.wait(bs[i], write)
-		held = 1 << i
+		b := bits.TrailingZeros64(rest)
+		s.release(held, write)
+		s.wait(b, write)
+		held = 1 << b
 	}
 }
 
-func all(n int) uint64 { return 1<<n - 1 }
-
-// release lets go of the locks of the bands bs marked in held.
-func (s *Sharded) release(bs []int, write bool, held uint64) {
-	for i, b := range bs {
-		if held&(1<<i) == 0 {
-			continue
-		}
+// release lets go of the locks of the bands in held, waking the waiters
+// parked on them.
+func (s *Sharded) release(held uint64, write bool) {
+	for held != 0 {
+		b := bits.TrailingZeros64(held)
+		held &^= 1 << b
+		sh := &s.shards[b]
 		if write {
-			s.shards[b].mu.Unlock()
+			sh.mu.Unlock()
 		} else {
-			s.shards[b].mu.RUnlock()
+			sh.mu.RUnlock()
+		}
+		// A waiter counts itself before its last try, and that try failed
+		// before this unlock, so this load sees it; it holds gate from
+		// before that try until it sleeps, so the broadcast finds it asleep.
+		if sh.parked.Load() > 0 {
+			sh.gate.Lock()
+			sh.cond.Broadcast()
+			sh.gate.Unlock()
 		}
 	}
 }
@@ -193,10 +209,25 @@ func (s *Sharded) try(b int, write bool) bool {
 	return s.shards[b].mu.TryRLock()
 }
 
+// spinTries is how many times wait tries a lock again at once before it
+// parks: a lock is held by a goroutine that is running nearly always, and
+// a query holds one for about a microsecond. No other count was tried.
+const spinTries = 32
+
 // wait takes band b's lock after a failed try, counting the wait and
-// timing one in waitEvery. It never parks on the lock: it yields its core
-// and tries again, so that a lock is only ever held by a goroutine that is
-// running (see acquire).
+// timing one in waitEvery. It tries again at once a few times (spinTries),
+// then parks until a holder lets go and tries again, never taking the
+// lock while parked: unlike a waiter woken by RWMutex, one woken here holds
+// nothing while it waits behind thousands of runnable boids to run (see
+// acquire).
+//
+// Measured reason for parking: yielding (runtime.Gosched) instead, the
+// waiters of a holder that was not running (preempted, or its thread
+// descheduled on a busy machine) cycled through the run queue for
+// milliseconds: the scheduler's work took a quarter of the process's CPU at
+// 10,000 boids on 2 cores, waits lasting 4-5 ms on average. The tries
+// first keep a wait for a running holder, a query's microsecond, away from
+// the scheduler.
 func (s *Sharded) wait(b int, write bool) {
 	sh := &s.shards[b]
 	timed := sh.waits.Add(1)%waitEvery == 0
@@ -204,15 +235,28 @@ func (s *Sharded) wait(b int, write bool) {
 	if timed {
 		t = time.Now()
 	}
-	for {
-		runtime.Gosched()
-		if s.try(b, write) {
-			break
+	if !s.spin(b, write) {
+		sh.parked.Add(1)
+		sh.gate.Lock()
+		for !s.try(b, write) {
+			sh.cond.Wait()
 		}
+		sh.gate.Unlock()
+		sh.parked.Add(-1)
 	}
 	if timed {
 		sh.wait.Add(int64(waitEvery * time.Since(t)))
 	}
+}
+
+// spin tries band b's lock spinTries times and says whether it took it.
+func (s *Sharded) spin(b int, write bool) bool {
+	for range spinTries {
+		if s.try(b, write) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Sharded) EndTick() {}
@@ -220,15 +264,12 @@ func (s *Sharded) EndTick() {}
 // Read copies every boid's state holding every band's read lock, so the
 // picture is one state of the whole map even while boids move.
 func (s *Sharded) Read(dst []Boid) []Boid {
-	s.every = resize(s.every, len(s.shards))
-	for b := range s.every {
-		s.every[b] = b
-	}
-	s.acquire(s.every, false)
+	every := uint64(1)<<len(s.shards) - 1
+	s.acquire(every, false)
 	for id, c := range s.cellOf {
 		dst = append(dst, s.cells.states[c][s.slot[id]])
 	}
-	s.release(s.every, false, all(len(s.every)))
+	s.release(every, false)
 	return dst
 }
 

@@ -195,8 +195,9 @@ func (h *heat) lines(p *page) {
 	}
 	m := heatMeasures[h.measure]
 	if h.measure == heatRetries {
-		// lockfree's parts are the grid's cells, too many to list: the
-		// busiest one and their sum.
+		// lockfree's parts are the grid's cells (sent only while the map is
+		// shown: Sim.SetHeat), too many to list: the busiest one and their
+		// sum.
 		var sum, top float64
 		for _, r := range h.parts {
 			sum += r.value
@@ -230,6 +231,7 @@ func (h *heat) row(p *page, cell func(*line, partRate)) {
 // toggleHeat shows or hides the heat map, with one line.
 func (g *Game) setHeat(on bool) {
 	g.heat.on = on
+	g.sim.SetHeat(on)
 	g.log.printf("heat map: %s", map[bool]string{true: "shown", false: "hidden"}[on])
 }
 

@@ -75,4 +75,11 @@ func TestHeatCells(t *testing.T) {
 	if assert.Len(t, p.used(), 1, "one line for all the cells") {
 		assert.Contains(t, string(p.used()[0].b), "4 cells: CAS retries/s, busiest cell 30.0, all 40.0")
 	}
+	// With the map hidden the simulation sends one region, the whole world,
+	// as for the designs with one lock: no PARTS line.
+	h.observe(cells(2*time.Second, 40))
+	h.observe(cells(3*time.Second, 52))
+	p = page{}
+	h.lines(&p)
+	assert.Empty(t, p.used(), "no PARTS line for the whole world")
 }
