@@ -116,6 +116,20 @@ type admission struct {
 // (wakeBatch), for the same reasons.
 const freeRoom = wakeBatch
 
+// start lets boids 0..k-1 in and queues the others, in id order, for a
+// run of n boids, and returns k. Starting every boid at once put the whole
+// flock in the run queues: at 100,000 boids in 64×64 the window drew no
+// frame for the first 3-5 s of a free run.
+func (a *admission) start(n int) int {
+	k := min(n, a.room)
+	a.in = k
+	for id := k; id < n; id++ {
+		a.wait[a.tail%len(a.wait)] = int32(id)
+		a.tail++
+	}
+	return k
+}
+
 // enter returns once boid id may update.
 func (a *admission) enter(id int) {
 	a.mu.Lock()
@@ -313,9 +327,13 @@ func (f *Flock) RunFree(rate float64) {
 	pc := newPacer(rate, n, f.params, f.wake)
 	f.free.run = pc
 	go pc.run()
-	// The sends order the writes above before every boid's first read.
+	// A boid's start is its first admission: the first room boids start
+	// now, the others as admission lets them in, so a large flock does not
+	// become runnable all at once. The sends order the writes above before
+	// every boid's first read (the later starts come from boids started
+	// here, or started by them).
 	f.tick.start(0, n)
-	for _, ch := range f.wake {
+	for _, ch := range f.wake[:pc.admit.start(n)] {
 		ch <- struct{}{}
 	}
 }
@@ -379,21 +397,27 @@ func (sl *slot) wait(next uint64) uint64 {
 }
 
 // runFree is boid id's free loop: wait for its slot's next opening unless
-// it owes an update already, update, again, until the run halts.
+// it owes an update already, wait to be let in, update, again, until the
+// run halts.
 func (f *Flock) runFree(id int, pc *pacer) {
 	s := f.strat
 	sl := &pc.slots[id%len(pc.slots)]
 	pa := &f.free.paces[id]
-	next := sl.opened.Load() + 1 // the opening the boid's next update is for
-	for {
+	// next is the opening the boid's next update is for: the run's first
+	// one for its first update, which a boid started late (admission.start)
+	// owes already. Its start let it in, so it waits for that turn in.
+	next := uint64(1)
+	for started := true; ; started = false {
 		next = sl.wait(next)
-		if pc.halt.Load() {
-			return
+		if !started {
+			if pc.halt.Load() {
+				return
+			}
+			pc.admit.enter(id)
 		}
-		pc.admit.enter(id)
-		// A boid let in after the halt leaves at once: with the whole flock
-		// at the gate, one more update each would hold the halt as long as
-		// the gate was meant to save.
+		// A boid let in after the halt leaves at once: with the whole
+		// flock at the door, one more update each would hold the halt as
+		// long as admission was meant to save.
 		if pc.halt.Load() {
 			pc.admit.leave()
 			return
