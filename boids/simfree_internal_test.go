@@ -53,7 +53,16 @@ func TestSimKeepsTickedOnlyDesignsTicked(t *testing.T) {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
-	if m := s.NewReader().Latest().Mode; m != Ticked {
+	// The log comes before the next publication: wait for a snapshot of
+	// the new design, which the switch published or a later tick did.
+	r := s.NewReader()
+	for r.Latest().Strategy != "tickedonly" {
+		if time.Now().After(deadline) {
+			t.Fatalf("no snapshot of tickedonly published")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if m := r.Latest().Mode; m != Ticked {
 		t.Fatalf("mode %s, want ticked", m)
 	}
 }
