@@ -73,6 +73,19 @@ func BenchmarkFlock(b *testing.B) {
 // (after a few hundred ticks) about four times as many.
 const kernelWarmup = 1000
 
+// gatheredFlock is a sequential baseline of n boids in p after
+// kernelWarmup ticks from a random start (seed 1): the flock gathered.
+func gatheredFlock(b *testing.B, p Params, n int) *Baseline {
+	base, err := NewBaseline(Sequential, p, RandomBoids(p, n, newRand(1)), 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range kernelWarmup {
+		base.Tick()
+	}
+	return base
+}
+
 // BenchmarkKernel measures the neighbour query alone on a gathered flock of
 // 10,000 boids (BenchParams), so that the kernel's cost shows apart from
 // any design's synchronization: per query, the candidates it examines, the
@@ -87,13 +100,7 @@ const kernelWarmup = 1000
 func BenchmarkKernel(b *testing.B) {
 	const n = 10000
 	p := BenchParams(n)
-	base, err := NewBaseline(Sequential, p, RandomBoids(p, n, newRand(1)), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for range kernelWarmup {
-		base.Tick()
-	}
+	base := gatheredFlock(b, p, n)
 	f, lay := &base.frames[base.cur], &base.lay
 	var g Grid
 	g.Load(p.Space, base.Boids(nil))

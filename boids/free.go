@@ -91,9 +91,9 @@ type pacer struct {
 // waker's core, so handing each place on would chain boid to boid and
 // keep the window's goroutine, queued behind, from running (lockfree drew
 // 9.6 frames/s instead of 56 there). When the boids inside fall to half the
-// room, the one that leaves last lets in the next half-room of waiters,
-// as the ticked regime's nextBatch does: all but the last of them queue
-// behind whatever was runnable already.
+// room, the one that leaves lets waiters in up to the room, as the ticked
+// regime's nextBatch wakes a batch: all but the last of them queue behind
+// whatever was runnable already.
 type admission struct {
 	mu   sync.Mutex
 	in   int // boids let in and not yet out
@@ -109,7 +109,10 @@ type admission struct {
 	// once it is done.
 	waking bool
 	batch  []int32
-	park   []chan struct{} // park[id] is boid id's own (the flock's wake channel, idle while free)
+	// park[id] is boid id's own: the flock's wake channel, which no tick
+	// uses while free. A boid not started yet waits there for its start, a
+	// started one to be let in again.
+	park []chan struct{}
 }
 
 // freeRoom is the admission's room: as many boids as a tick wakes at once
@@ -148,7 +151,7 @@ func (a *admission) enter(id int) {
 func (a *admission) leave() {
 	a.mu.Lock()
 	a.in--
-	if a.waking {
+	if a.waking || a.in > a.room/2 || a.head == a.tail {
 		a.mu.Unlock()
 		return
 	}

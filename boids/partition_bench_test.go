@@ -22,14 +22,7 @@ import (
 func BenchmarkPartitionGoals(b *testing.B) {
 	const n = 10000
 	p := BenchParams(n)
-	base, err := NewBaseline(Sequential, p, RandomBoids(p, n, newRand(1)), 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for range kernelWarmup {
-		base.Tick()
-	}
-	gathered := base.Boids(nil)
+	gathered := gatheredFlock(b, p, n).Boids(nil)
 	for _, shards := range []int{2, 4, 8, 16, 41} {
 		b.Run(fmt.Sprintf("boids=%d/shards=%d", n, shards), func(b *testing.B) {
 			names := []string{"mutex", "sharded", "channel", "actors"}
