@@ -57,7 +57,7 @@ type Sharded struct {
 	want   int // the shard setting, applied at the next Load
 	shards []shard
 	parks  []parking // parks[k]: where band k's waiters sleep
-	cells  cells // cell c is guarded by shards[l.bandOf[c]].mu
+	cells  cells     // cell c is guarded by shards[l.bandOf[c]].mu
 	cellOf []int32
 	slot   []int32
 	own    []Boid
