@@ -450,13 +450,40 @@ func (a *Actors) Regions(dst []Region) []Region {
 // run is the owner goroutine: it serves messages until in is closed. Busy
 // time is measured per batch, from the message that woke it until its
 // queue is empty, so the clock is read twice per batch.
+//
+// In the lock-step regime an owner woken by a query first yields, and once
+// its queue is empty yields again, serving what came meanwhile, until a
+// yield brings nothing; only then does it sleep. A woken goroutine runs
+// next on the waker's P, so without the yields the owner ran as soon as
+// its asker blocked, served that one query and slept: every query paid for
+// waking the owner and putting it back to sleep. Yielding lets the boids
+// queued on the P run first and send their queries, which the owner then
+// serves in one batch, and a send to an owner that is not asleep wakes
+// nobody. Measured at 10,000 boids, gathered, GOMAXPROCS 2, alternated in
+// one process: 10-20% less CPU per boid-tick, actors/channel 1.39-1.49x
+// against 1.19-1.20x with about 1.9 cores (README, "actors, revisited").
+// The free regime does not yield: there a query's wait is what its boid
+// waits, and no barrier makes every boid ask at once.
 func (o *actor) run() {
 	defer close(o.stopped)
 	for m := range o.in {
+		batched := m.op == actQuery && !o.live
+		if batched {
+			runtime.Gosched()
+		}
 		o.batch = time.Now()
 		o.serve(m)
 		open := o.drain()
 		o.st.busy += time.Since(o.batch)
+		for open && batched {
+			runtime.Gosched()
+			if len(o.in) == 0 {
+				break
+			}
+			o.batch = time.Now()
+			open = o.drain()
+			o.st.busy += time.Since(o.batch)
+		}
 		if !open {
 			return
 		}
