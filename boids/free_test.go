@@ -318,8 +318,12 @@ func BenchmarkPace(b *testing.B) {
 // pacing-ns/update is the paced phases' CPU per update less the unpaced
 // ones'. The nop rows pace a design that does nothing: their CPU per update
 // is the pacing machinery alone. Phases alternate so that a machine shared
-// with other jobs weighs on both alike; an op is a paced phase and its
-// unpaced one (a quarter of a second each, after 50 ms of settling).
+// with other jobs weighs on both alike; an op is a paced phase, its
+// unpaced one (a quarter of a second each, after 50 ms of settling) and a
+// ticked one (ticks back to back for a quarter of a second):
+// ticked-ns/update is the CPU per boid-tick of the same flock in the ticked
+// regime, and paced/ticked the ratio, which in the nop rows sets the
+// pacing machinery against the ticked regime's wake and barrier.
 func BenchmarkPacing(b *testing.B) {
 	for _, n := range []int{2000, 10000} {
 		for _, d := range []string{"lockfree", "mutex", "nop"} {
@@ -339,17 +343,20 @@ func BenchmarkPacing(b *testing.B) {
 				for range 50 { // warm-up: buffers at their steady size, the flock gathering
 					f.Tick()
 				}
-				var paced, unpaced phase
+				var paced, unpaced, ticked phase
 				b.ResetTimer()
 				for range b.N {
 					paced.run(f, 60)
 					if d != "nop" {
 						unpaced.run(f, boids.MaxTPS)
 					}
+					ticked.tick(f)
 				}
 				b.StopTimer()
 				b.ReportMetric(paced.cpuPerUpdate(), "paced-ns/update")
 				b.ReportMetric(paced.updates/paced.wall.Seconds()/float64(n), "paced-rate/boid")
+				b.ReportMetric(ticked.cpuPerUpdate(), "ticked-ns/update")
+				b.ReportMetric(paced.cpuPerUpdate()/ticked.cpuPerUpdate(), "paced/ticked")
 				if d != "nop" {
 					b.ReportMetric(unpaced.cpuPerUpdate(), "unpaced-ns/update")
 					b.ReportMetric(paced.cpuPerUpdate()-unpaced.cpuPerUpdate(), "pacing-ns/update")
@@ -373,6 +380,20 @@ func (ph *phase) run(f *boids.Flock, rate float64) {
 	u0, cpu0, t0 := f.Updates(), cpuTime(), time.Now()
 	time.Sleep(250 * time.Millisecond)
 	ph.updates += float64(f.Updates() - u0)
+	ph.cpu += cpuTime() - cpu0
+	ph.wall += time.Since(t0)
+}
+
+// tick runs f ticked, tick after tick, for a phase: what the ticked regime
+// pays per boid-tick for the same work, in the nop rows its wake and barrier
+// alone (as BenchmarkWake, here on the flock the paced phases ran).
+func (ph *phase) tick(f *boids.Flock) {
+	f.Halt()
+	u0, cpu0, t0 := f.Ticks(), cpuTime(), time.Now()
+	for time.Since(t0) < 250*time.Millisecond {
+		f.Tick()
+	}
+	ph.updates += float64((f.Ticks() - u0) * uint64(f.Len()))
 	ph.cpu += cpuTime() - cpu0
 	ph.wall += time.Since(t0)
 }
