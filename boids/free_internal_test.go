@@ -23,11 +23,11 @@ func TestPacerSlots(t *testing.T) {
 		{1000, 10000, 1},
 		{1, 5000, 5},
 	} {
-		pc := newPacer(c.rate, c.boids, Params{}, nil)
-		if got := len(pc.slots); got != c.want {
+		pc := newPacer(c.rate, c.boids, Params{}, nil, nil)
+		if got := pc.slots; got != c.want {
 			t.Errorf("%g/s, %d boids: %d slots, want %d", c.rate, c.boids, got, c.want)
 		}
-		if gap := pc.period / time.Duration(len(pc.slots)); gap < minSlotGap {
+		if gap := pc.period / time.Duration(pc.slots); gap < minSlotGap {
 			t.Errorf("%g/s, %d boids: slots %v apart", c.rate, c.boids, gap)
 		}
 	}

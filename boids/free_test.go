@@ -146,6 +146,35 @@ func TestFreeLateBoidCatchesUpOneTurn(t *testing.T) {
 	}
 }
 
+// A run owes nothing to begin with: turns the last run gave and its boids
+// did not take (boid 7, held in its query, had two waiting at the halt) are
+// not done at the start of the next one, before its first opening.
+func TestFreeRunStartsOwingNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &slowOne{Strategy: boids.NewMutex(), release: make(chan struct{})}
+		f := newFlock(t, 50, s)
+		defer f.Stop()
+		f.RunFree(50)
+		time.Sleep(100 * time.Millisecond)
+		synctest.Wait()
+		halted := make(chan struct{})
+		go func() {
+			f.Halt()
+			close(halted)
+		}()
+		synctest.Wait()
+		close(s.release)
+		<-halted
+		u := f.Updates()
+		f.RunFree(50)
+		synctest.Wait()
+		assert.Equal(t, u, f.Updates(), "updates before the first opening")
+		time.Sleep(30 * time.Millisecond)
+		synctest.Wait()
+		assert.Equal(t, u+50, f.Updates(), "one update each at the first opening")
+	})
+}
+
 // However many boids owe a turn, no more than FreeRoom are between their
 // query and their move at once, and a halt lets none of those still
 // waiting start an update: every boid here is held in its query until the
