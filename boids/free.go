@@ -107,19 +107,28 @@ type pacer struct {
 // room, the one that leaves lets waiters in up to the room, as the ticked
 // regime's nextBatch wakes a batch: all but the last of them queue behind
 // whatever was runnable already.
+//
+// An enter or leave that finds the door open (nobody in line, room
+// inside) takes no lock: one atomic operation on count. The lock, which
+// each took twice per update before, was 9% of the CPU of a paced flock
+// doing nothing else (a profile at 10,000 boids, GOMAXPROCS 2).
 type admission struct {
-	mu   sync.Mutex
-	in   int // boids let in and not yet out
-	room int
+	// count is the boids let in and not yet out (low 32 bits) and the
+	// boids in line (high 32 bits), in one word so that a boid that joins
+	// the line and one that leaves see each other: a leave that finds the
+	// line waiting and half the room or less inside lets it in.
+	count atomic.Uint64
+	room  int
+	mu    sync.Mutex // guards the rest
 	// wait holds the waiting boids' ids, first at head, last before tail
 	// (counts, taken modulo len(wait)); it has room for every boid, as a
 	// boid waits once at a time.
 	wait       []int32
 	head, tail int
 	// waking is set while a boid lets a batch in: one at a time, so that
-	// batch, the ids it copied under the lock, is its own; a leave that
-	// finds it set leaves the next batch to that boid, which looks again
-	// once it is done.
+	// batch, the ids it copied under the lock, is its own; one that finds
+	// it set leaves the next batch to that boid, which looks again once it
+	// is done.
 	waking bool
 	batch  []int32
 	// park[id] is boid id's own: the flock's wake channel, which no tick
@@ -127,6 +136,12 @@ type admission struct {
 	// started one to be let in again.
 	park []chan struct{}
 }
+
+// inLine is one boid in line, in admission.count.
+const inLine = 1 << 32
+
+// counts splits admission.count: boids inside, boids in line.
+func counts(c uint64) (in, queued int) { return int(uint32(c)), int(c >> 32) }
 
 // freeRoom is the admission's room: as many boids as a tick wakes at once
 // (wakeBatch), for the same reasons.
@@ -138,7 +153,7 @@ const freeRoom = wakeBatch
 // frame for the first 3-5 s of a free run.
 func (a *admission) start(n int) int {
 	k := min(n, a.room)
-	a.in = k
+	a.count.Store(uint64(k) + uint64(n-k)*inLine)
 	for id := k; id < n; id++ {
 		a.wait[a.tail%len(a.wait)] = int32(id)
 		a.tail++
@@ -146,13 +161,26 @@ func (a *admission) start(n int) int {
 	return k
 }
 
-// enter returns once boid id may update.
+// enter returns once boid id may update: at once if nobody is in line
+// and there is room inside, else when its turn in line comes.
 func (a *admission) enter(id int) {
-	a.mu.Lock()
-	if a.in < a.room && a.head == a.tail {
-		a.in++
-		a.mu.Unlock()
+	if a.open() {
 		return
+	}
+	a.mu.Lock()
+	// Only the lock's holder joins the line, so it cannot fill while this
+	// looks. The boid joins only while the door is shut (no room, or a
+	// line): one inside leaves later, or the boid letting the line in
+	// looks again, and sees it in line.
+	for c := a.count.Load(); ; c = a.count.Load() {
+		if in, queued := counts(c); queued == 0 && in < a.room {
+			if a.count.CompareAndSwap(c, c+1) {
+				a.mu.Unlock()
+				return
+			}
+		} else if a.count.CompareAndSwap(c, c+inLine) {
+			break
+		}
 	}
 	a.wait[a.tail%len(a.wait)] = int32(id)
 	a.tail++
@@ -160,23 +188,48 @@ func (a *admission) enter(id int) {
 	<-a.park[id]
 }
 
+// open lets a boid in if nobody is in line and there is room inside.
+func (a *admission) open() bool {
+	for c := a.count.Load(); ; c = a.count.Load() {
+		if in, queued := counts(c); queued > 0 || in >= a.room {
+			return false
+		}
+		if a.count.CompareAndSwap(c, c+1) {
+			return true
+		}
+	}
+}
+
 // leave ends an update, and lets the next batch in when its turn has come.
 func (a *admission) leave() {
+	if in, queued := counts(a.count.Add(^uint64(0))); queued > 0 && in <= a.room/2 {
+		a.letIn()
+	}
+}
+
+// letIn lets boids in line in, up to the room, while the boids inside are
+// no more than half the room, unless another boid is doing so already.
+func (a *admission) letIn() {
 	a.mu.Lock()
-	a.in--
-	if a.waking || a.in > a.room/2 || a.head == a.tail {
+	if a.waking {
 		a.mu.Unlock()
 		return
 	}
 	a.waking = true
-	for a.in <= a.room/2 && a.head != a.tail {
-		k := min(a.room-a.in, a.tail-a.head)
+	for {
+		in, queued := counts(a.count.Load())
+		if in > a.room/2 || queued == 0 {
+			break
+		}
+		k := min(a.room-in, queued)
 		a.batch = a.batch[:0]
 		for i := a.head; i < a.head+k; i++ {
 			a.batch = append(a.batch, a.wait[i%len(a.wait)])
 		}
 		a.head += k
-		a.in += k
+		// k more inside, k fewer in line; the boids inside can only have
+		// left since the load, and none entered past a line.
+		a.count.Add(uint64(k) - uint64(k)*inLine)
 		a.mu.Unlock()
 		for _, id := range a.batch {
 			a.park[id] <- struct{}{}
