@@ -348,11 +348,13 @@ func BenchmarkPace(b *testing.B) {
 // ones'. The nop rows pace a design that does nothing: their CPU per update
 // is the pacing machinery alone. Phases alternate so that a machine shared
 // with other jobs weighs on both alike; an op is a paced phase, its
-// unpaced one (a quarter of a second each, after 50 ms of settling) and a
-// ticked one (ticks back to back for a quarter of a second):
-// ticked-ns/update is the CPU per boid-tick of the same flock in the ticked
-// regime, and paced/ticked the ratio, which in the nop rows sets the
-// pacing machinery against the ticked regime's wake and barrier.
+// unpaced one (a quarter of a second each, after 50 ms of settling) and two
+// ticked ones (a quarter of a second each, ticks back to back, then 60
+// ticks a second): ticked-ns/update and ticked60-ns/update are the CPU per
+// boid-tick of the same flock in the ticked regime, and paced/ticked the
+// ratio to the first, which in the nop rows sets the pacing machinery
+// against the ticked regime's wake and barrier. The 60/s row shows what
+// running at a rate costs a regime that idles between its bursts.
 func BenchmarkPacing(b *testing.B) {
 	for _, n := range []int{2000, 10000} {
 		for _, d := range []string{"lockfree", "mutex", "nop"} {
@@ -372,20 +374,22 @@ func BenchmarkPacing(b *testing.B) {
 				for range 50 { // warm-up: buffers at their steady size, the flock gathering
 					f.Tick()
 				}
-				var paced, unpaced, ticked phase
+				var paced, unpaced, ticked, ticked60 phase
 				b.ResetTimer()
 				for range b.N {
 					paced.run(f, 60)
 					if d != "nop" {
 						unpaced.run(f, boids.MaxTPS)
 					}
-					ticked.tick(f)
+					ticked.tick(f, 0)
+					ticked60.tick(f, 60)
 				}
 				b.StopTimer()
 				b.ReportMetric(paced.cpuPerUpdate(), "paced-ns/update")
 				b.ReportMetric(paced.updates/paced.wall.Seconds()/float64(n), "paced-rate/boid")
 				b.ReportMetric(ticked.cpuPerUpdate(), "ticked-ns/update")
 				b.ReportMetric(paced.cpuPerUpdate()/ticked.cpuPerUpdate(), "paced/ticked")
+				b.ReportMetric(ticked60.cpuPerUpdate(), "ticked60-ns/update")
 				if d != "nop" {
 					b.ReportMetric(unpaced.cpuPerUpdate(), "unpaced-ns/update")
 					b.ReportMetric(paced.cpuPerUpdate()-unpaced.cpuPerUpdate(), "pacing-ns/update")
@@ -413,13 +417,23 @@ func (ph *phase) run(f *boids.Flock, rate float64) {
 	ph.wall += time.Since(t0)
 }
 
-// tick runs f ticked, tick after tick, for a phase: what the ticked regime
-// pays per boid-tick for the same work, in the nop rows its wake and barrier
-// alone (as BenchmarkWake, here on the flock the paced phases ran).
-func (ph *phase) tick(f *boids.Flock) {
+// tick runs f ticked for a phase, rate ticks a second or (0) tick after
+// tick: what the ticked regime pays per boid-tick for the same work, in the
+// nop rows its wake and barrier alone (as BenchmarkWake, here on the flock
+// the paced phases ran).
+func (ph *phase) tick(f *boids.Flock, rate float64) {
 	f.Halt()
+	var every <-chan time.Time
+	if rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / rate))
+		defer t.Stop()
+		every = t.C
+	}
 	u0, cpu0, t0 := f.Ticks(), cpuTime(), time.Now()
 	for time.Since(t0) < 250*time.Millisecond {
+		if every != nil {
+			<-every
+		}
 		f.Tick()
 	}
 	ph.updates += float64((f.Ticks() - u0) * uint64(f.Len()))
