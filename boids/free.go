@@ -110,8 +110,9 @@ type pacer struct {
 //
 // An enter or leave that finds the door open (nobody in line, room
 // inside) takes no lock: one atomic operation on count. The lock, which
-// each took twice per update before, was 9% of the CPU of a paced flock
-// doing nothing else (a profile at 10,000 boids, GOMAXPROCS 2).
+// an update took and released twice before, was 9-12% of the CPU of a
+// paced flock doing nothing else (two profiles at 10,000 boids,
+// GOMAXPROCS 2).
 type admission struct {
 	// count is the boids let in and not yet out (low 32 bits) and the
 	// boids in line (high 32 bits), in one word so that a boid that joins
