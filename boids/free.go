@@ -50,24 +50,37 @@ type FreeRunning interface {
 }
 
 // pacer is one free run: the slots that pace the boids and the goroutine
-// that opens them. A boid belongs to slot id%len(slots); every period/len
-// the pacer opens the next slot, waking its boids together. One timer and
-// one channel close wake a whole slot, so pacing costs no timer per boid:
-// BenchmarkPace compares it with a sleep per boid.
+// that opens them. Slot k holds a contiguous run of ids, the k-th of
+// slots; every period/slots the pacer opens the next slot, giving each of
+// its boids a turn: a token in the boid's own channel, which wakes it if it
+// waits there. One timer paces a whole slot, so pacing costs no timer per
+// boid: BenchmarkPace compares it with a sleep per boid.
 //
-// Every opening costs more than its close: the pacer's timer fires, an idle
-// core is woken for the slot's boids and goes back to sleep once they are
-// done. So the slots are as few as the window allows: one per wakeBatch
-// boids (the most the ticked regime makes runnable at once, for the same
-// reason), never closer than minSlotGap. Measured at 2,000 boids paced at
-// 60/s with no update work: the process's threads slept 470-500 times a
-// second with 2 slots against 2,150-2,340 with 16; the CPU per update did
-// not change beyond the noise of a shared machine.
+// A turn is a send on the boid's own channel, as a tick's wake is, rather
+// than one close per opening of a channel the slot's boids share, and the
+// slots are contiguous rather than ids taken every slots-th: the boids of
+// an opening then run in id order, the order their goroutines, stacks and
+// records were made in, as a tick's batch does. BenchmarkPacing's nop rows
+// measured each alternately with the closing pacer (see the README, "Two
+// regimes"): the sends alone changed nothing, contiguous slots cut the
+// CPU per update.
+//
+// Every opening costs more than its sends: the pacer's timer fires, an
+// idle core is woken for the slot's boids and goes back to sleep once they
+// are done. So the slots are as few as the window allows: one per
+// wakeBatch boids (the most the ticked regime makes runnable at once, for
+// the same reason), never closer than minSlotGap. Measured at 2,000 boids
+// paced at 60/s with no update work: the process's threads slept 470-500
+// times a second with 2 slots against 2,150-2,340 with 16; the CPU per
+// update did not change beyond the noise of a shared machine.
 type pacer struct {
-	slots  []slot
+	slots  int
 	period time.Duration
-	quit   chan struct{} // closed by the coordinator to end the run
-	done   chan struct{} // closed by the pacer when it has returned
+	// turns[id] is boid id's own: the pacer puts a token in it at every
+	// opening of its slot, unless it holds owedTurns already.
+	turns []chan struct{}
+	quit  chan struct{} // closed by the coordinator to end the run
+	done  chan struct{} // closed by the pacer when it has returned
 	// halt is set by the pacer before it opens every slot one last time;
 	// a boid woken after that leaves its loop.
 	halt   atomic.Bool
@@ -94,19 +107,29 @@ type pacer struct {
 // room, the one that leaves lets waiters in up to the room, as the ticked
 // regime's nextBatch wakes a batch: all but the last of them queue behind
 // whatever was runnable already.
+//
+// An enter or leave that finds the door open (nobody in line, room
+// inside) takes no lock: one atomic operation on count. The lock, which
+// an update took and released twice before, was 9-12% of the CPU of a
+// paced flock doing nothing else (two profiles at 10,000 boids,
+// GOMAXPROCS 2).
 type admission struct {
-	mu   sync.Mutex
-	in   int // boids let in and not yet out
-	room int
+	// count is the boids let in and not yet out (low 32 bits) and the
+	// boids in line (high 32 bits), in one word so that a boid that joins
+	// the line and one that leaves see each other: a leave that finds the
+	// line waiting and half the room or less inside lets it in.
+	count atomic.Uint64
+	room  int
+	mu    sync.Mutex // guards the rest
 	// wait holds the waiting boids' ids, first at head, last before tail
 	// (counts, taken modulo len(wait)); it has room for every boid, as a
 	// boid waits once at a time.
 	wait       []int32
 	head, tail int
 	// waking is set while a boid lets a batch in: one at a time, so that
-	// batch, the ids it copied under the lock, is its own; a leave that
-	// finds it set leaves the next batch to that boid, which looks again
-	// once it is done.
+	// batch, the ids it copied under the lock, is its own; one that finds
+	// it set leaves the next batch to that boid, which looks again once it
+	// is done.
 	waking bool
 	batch  []int32
 	// park[id] is boid id's own: the flock's wake channel, which no tick
@@ -114,6 +137,12 @@ type admission struct {
 	// started one to be let in again.
 	park []chan struct{}
 }
+
+// inLine is one boid in line, in admission.count.
+const inLine = 1 << 32
+
+// counts splits admission.count: boids inside, boids in line.
+func counts(c uint64) (in, queued int) { return int(uint32(c)), int(c >> 32) }
 
 // freeRoom is the admission's room: as many boids as a tick wakes at once
 // (wakeBatch), for the same reasons.
@@ -125,7 +154,7 @@ const freeRoom = wakeBatch
 // frame for the first 3-5 s of a free run.
 func (a *admission) start(n int) int {
 	k := min(n, a.room)
-	a.in = k
+	a.count.Store(uint64(k) + uint64(n-k)*inLine)
 	for id := k; id < n; id++ {
 		a.wait[a.tail%len(a.wait)] = int32(id)
 		a.tail++
@@ -133,13 +162,26 @@ func (a *admission) start(n int) int {
 	return k
 }
 
-// enter returns once boid id may update.
+// enter returns once boid id may update: at once if nobody is in line
+// and there is room inside, else when its turn in line comes.
 func (a *admission) enter(id int) {
-	a.mu.Lock()
-	if a.in < a.room && a.head == a.tail {
-		a.in++
-		a.mu.Unlock()
+	if a.open() {
 		return
+	}
+	a.mu.Lock()
+	// Only the lock's holder joins the line, so it cannot fill while this
+	// looks. The boid joins only while the door is shut (no room, or a
+	// line): one inside leaves later, or the boid letting the line in
+	// looks again, and sees it in line.
+	for c := a.count.Load(); ; c = a.count.Load() {
+		if in, queued := counts(c); queued == 0 && in < a.room {
+			if a.count.CompareAndSwap(c, c+1) {
+				a.mu.Unlock()
+				return
+			}
+		} else if a.count.CompareAndSwap(c, c+inLine) {
+			break
+		}
 	}
 	a.wait[a.tail%len(a.wait)] = int32(id)
 	a.tail++
@@ -147,23 +189,48 @@ func (a *admission) enter(id int) {
 	<-a.park[id]
 }
 
+// open lets a boid in if nobody is in line and there is room inside.
+func (a *admission) open() bool {
+	for c := a.count.Load(); ; c = a.count.Load() {
+		if in, queued := counts(c); queued > 0 || in >= a.room {
+			return false
+		}
+		if a.count.CompareAndSwap(c, c+1) {
+			return true
+		}
+	}
+}
+
 // leave ends an update, and lets the next batch in when its turn has come.
 func (a *admission) leave() {
+	if in, queued := counts(a.count.Add(^uint64(0))); queued > 0 && in <= a.room/2 {
+		a.letIn()
+	}
+}
+
+// letIn lets boids in line in, up to the room, while the boids inside are
+// no more than half the room, unless another boid is doing so already.
+func (a *admission) letIn() {
 	a.mu.Lock()
-	a.in--
-	if a.waking || a.in > a.room/2 || a.head == a.tail {
+	if a.waking {
 		a.mu.Unlock()
 		return
 	}
 	a.waking = true
-	for a.in <= a.room/2 && a.head != a.tail {
-		k := min(a.room-a.in, a.tail-a.head)
+	for {
+		in, queued := counts(a.count.Load())
+		if in > a.room/2 || queued == 0 {
+			break
+		}
+		k := min(a.room-in, queued)
 		a.batch = a.batch[:0]
 		for i := a.head; i < a.head+k; i++ {
 			a.batch = append(a.batch, a.wait[i%len(a.wait)])
 		}
 		a.head += k
-		a.in += k
+		// k more inside, k fewer in line; the boids inside can only have
+		// left since the load, and none entered past a line.
+		a.count.Add(uint64(k) - uint64(k)*inLine)
 		a.mu.Unlock()
 		for _, id := range a.batch {
 			a.park[id] <- struct{}{}
@@ -174,40 +241,27 @@ func (a *admission) leave() {
 	a.mu.Unlock()
 }
 
-// slot is a group of boids that share a turn. A boid owes an update for
-// every opening: one that is behind (its update outlasted a period, or it
-// waited in the run queue past its next opening) does the update it owes
-// at once, without parking. One that fell more than a turn behind catches
-// up one turn only: the turns it missed beyond that are dropped, not piled
-// up, so an overloaded flock runs as fast as it can and no faster.
-type slot struct {
-	// opened counts the openings. The pacer adds to it before it installs
-	// the next turn, so a boid that loads the new turn sees the count too.
-	opened atomic.Uint64
-	cur    atomic.Pointer[turn]
-}
-
-// turn is one opening of a slot: the pacer closes ch to start it, after
-// counting it and installing the next turn, so a boid parked on ch owes
-// the update it wakes for.
-type turn struct {
-	ch chan struct{}
-}
+// owedTurns is how many updates a boid may owe: one for every opening of
+// its slot, as tokens in its turns channel. One that is behind (its update
+// outlasted a period, or it waited in the run queue past its next opening)
+// finds a token and does the update it owes at once, without parking. One
+// that fell more than a turn behind catches up one turn only: the turns it
+// missed beyond that are dropped, not piled up, so an overloaded flock
+// runs as fast as it can and no faster.
+const owedTurns = 2
 
 // minSlotGap is the shortest interval between two slot openings: the timer
 // cannot do much better.
 const minSlotGap = time.Millisecond
 
 // newPacer paces size boids at rate updates per second each; park[id] is
-// where boid id waits to be let in.
-func newPacer(rate float64, size int, p Params, park []chan struct{}) *pacer {
+// where boid id waits to be let in, turns[id] where it waits for its turn
+// (empty: the last run's tokens are the caller's to drain).
+func newPacer(rate float64, size int, p Params, park, turns []chan struct{}) *pacer {
 	period := time.Duration(float64(time.Second) / rate)
 	n := min(max((size+wakeBatch-1)/wakeBatch, 1), max(int(period/minSlotGap), 1))
-	pc := &pacer{slots: make([]slot, n), period: period, quit: make(chan struct{}), done: make(chan struct{})}
+	pc := &pacer{slots: n, period: period, turns: turns, quit: make(chan struct{}), done: make(chan struct{})}
 	pc.admit = admission{room: freeRoom, wait: make([]int32, max(size, 1)), batch: make([]int32, 0, freeRoom), park: park}
-	for i := range pc.slots {
-		pc.slots[i].cur.Store(&turn{ch: make(chan struct{})})
-	}
 	pc.params.Store(&p)
 	return pc
 }
@@ -220,7 +274,7 @@ func newPacer(rate float64, size int, p Params, park []chan struct{}) *pacer {
 // at most, as a boid can catch up one turn only).
 func (pc *pacer) run() {
 	defer close(pc.done)
-	n := len(pc.slots)
+	n := pc.slots
 	gap := pc.period / time.Duration(n)
 	t := time.NewTicker(gap)
 	defer t.Stop()
@@ -230,18 +284,27 @@ func (pc *pacer) run() {
 		select {
 		case <-pc.quit:
 			pc.halt.Store(true)
-			for i := range pc.slots {
-				close(pc.slots[i].cur.Load().ch)
+			for i := range n {
+				pc.open(i)
 			}
 			return
 		case now := <-t.C:
 			due := int(now.Sub(start) / gap)
 			opened = max(opened, due-n)
 			for ; opened < due; opened++ {
-				s := &pc.slots[opened%n]
-				s.opened.Add(1)
-				close(s.cur.Swap(&turn{ch: make(chan struct{})}).ch)
+				pc.open(opened % n)
 			}
+		}
+	}
+}
+
+// open gives every boid of slot k a turn, unless it owes owedTurns already.
+func (pc *pacer) open(k int) {
+	lo, hi := k*len(pc.turns)/pc.slots, (k+1)*len(pc.turns)/pc.slots
+	for _, ch := range pc.turns[lo:hi] {
+		select {
+		case ch <- struct{}{}:
+		default:
 		}
 	}
 }
@@ -260,7 +323,8 @@ type freeState struct {
 	run   *pacer // the current run; nil while ticked
 	rate  float64
 	epoch time.Time
-	paces []pace // by boid id; only grows, so a boid's record outlives a resize
+	paces []pace          // by boid id; only grows, so a boid's record outlives a resize
+	turns []chan struct{} // by boid id, grown with paces: pacer.turns
 	// The fairness window: per-boid counts at its start, and what the last
 	// closed window measured.
 	prev      []uint64
@@ -314,6 +378,15 @@ func (f *Flock) RunFree(rate float64) {
 	if len(f.free.paces) < n {
 		f.free.paces = append(f.free.paces, make([]pace, n-len(f.free.paces))...)
 		f.free.prev = append(f.free.prev, make([]uint64, n-len(f.free.prev))...)
+		for len(f.free.turns) < n {
+			f.free.turns = append(f.free.turns, make(chan struct{}, owedTurns))
+		}
+	}
+	// Turns the last run gave and its boids did not take are not owed now.
+	for _, ch := range f.free.turns[:n] {
+		for len(ch) > 0 {
+			<-ch
+		}
 	}
 	// A pause is not a gap: every boid starts its wait now.
 	now := f.clock()
@@ -327,7 +400,7 @@ func (f *Flock) RunFree(rate float64) {
 	if fr, ok := f.strat.(FreeRunning); ok {
 		fr.SetFree(true)
 	}
-	pc := newPacer(rate, n, f.params, f.wake)
+	pc := newPacer(rate, n, f.params, f.wake, f.free.turns[:n])
 	f.free.run = pc
 	go pc.run()
 	// A boid's start is its first admission: the first room boids start
@@ -379,39 +452,18 @@ func (f *Flock) hold() func() {
 
 func (f *Flock) clock() int64 { return int64(time.Since(f.free.epoch)) }
 
-// wait returns once a boid whose next update is for opening next owes it
-// (at once if it does already) or the run halts, with the opening the
-// update after it will be for. It is kept out of runFree: inlined, it
-// grew runFree's frame by 24 bytes, enough to push the mutex design's
-// query path past the 2 KiB a goroutine's stack starts with (boidsbench's
-// free rows: 5.1 KiB per boid against 3.2).
-//
-//go:noinline
-func (sl *slot) wait(next uint64) uint64 {
-	// Loading the turn before the count: if the turn is already the next
-	// one, the count includes the opening that installed it.
-	if t := sl.cur.Load(); sl.opened.Load() < next {
-		<-t.ch
-	}
-	if o := sl.opened.Load(); o > next {
-		next = o - 1 // more than a turn behind: catch up one turn only
-	}
-	return next + 1
-}
-
 // runFree is boid id's free loop: wait for its slot's next opening unless
 // it owes an update already, wait to be let in, update, again, until the
 // run halts.
 func (f *Flock) runFree(id int, pc *pacer) {
 	s := f.strat
-	sl := &pc.slots[id%len(pc.slots)]
+	turn := pc.turns[id]
 	pa := &f.free.paces[id]
-	// next is the opening the boid's next update is for: the run's first
-	// one for its first update, which a boid started late (admission.start)
-	// owes already. Its start let it in, so it waits for that turn in.
-	next := uint64(1)
+	// Its first update is for its slot's first opening, which a boid
+	// started late (admission.start) owes already. Its start let it in, so
+	// it waits for that turn in.
 	for started := true; ; started = false {
-		next = sl.wait(next)
+		<-turn
 		if !started {
 			if pc.halt.Load() {
 				return

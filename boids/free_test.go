@@ -146,6 +146,35 @@ func TestFreeLateBoidCatchesUpOneTurn(t *testing.T) {
 	}
 }
 
+// A run owes nothing to begin with: turns the last run gave and its boids
+// did not take (boid 7, held in its query, had two waiting at the halt) are
+// not done at the start of the next one, before its first opening.
+func TestFreeRunStartsOwingNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := &slowOne{Strategy: boids.NewMutex(), release: make(chan struct{})}
+		f := newFlock(t, 50, s)
+		defer f.Stop()
+		f.RunFree(50)
+		time.Sleep(100 * time.Millisecond)
+		synctest.Wait()
+		halted := make(chan struct{})
+		go func() {
+			f.Halt()
+			close(halted)
+		}()
+		synctest.Wait()
+		close(s.release)
+		<-halted
+		u := f.Updates()
+		f.RunFree(50)
+		synctest.Wait()
+		assert.Equal(t, u, f.Updates(), "updates before the first opening")
+		time.Sleep(30 * time.Millisecond)
+		synctest.Wait()
+		assert.Equal(t, u+50, f.Updates(), "one update each at the first opening")
+	})
+}
+
 // However many boids owe a turn, no more than FreeRoom are between their
 // query and their move at once, and a halt lets none of those still
 // waiting start an update: every boid here is held in its query until the
@@ -318,8 +347,14 @@ func BenchmarkPace(b *testing.B) {
 // pacing-ns/update is the paced phases' CPU per update less the unpaced
 // ones'. The nop rows pace a design that does nothing: their CPU per update
 // is the pacing machinery alone. Phases alternate so that a machine shared
-// with other jobs weighs on both alike; an op is a paced phase and its
-// unpaced one (a quarter of a second each, after 50 ms of settling).
+// with other jobs weighs on both alike; an op is a paced phase, its
+// unpaced one (a quarter of a second each, after 50 ms of settling) and two
+// ticked ones (a quarter of a second each, ticks back to back, then 60
+// ticks a second): ticked-ns/update and ticked60-ns/update are the CPU per
+// boid-tick of the same flock in the ticked regime, and paced/ticked the
+// ratio to the first, which in the nop rows sets the pacing machinery
+// against the ticked regime's wake and barrier. The 60/s row shows what
+// running at a rate costs a regime that idles between its bursts.
 func BenchmarkPacing(b *testing.B) {
 	for _, n := range []int{2000, 10000} {
 		for _, d := range []string{"lockfree", "mutex", "nop"} {
@@ -339,17 +374,22 @@ func BenchmarkPacing(b *testing.B) {
 				for range 50 { // warm-up: buffers at their steady size, the flock gathering
 					f.Tick()
 				}
-				var paced, unpaced phase
+				var paced, unpaced, ticked, ticked60 phase
 				b.ResetTimer()
 				for range b.N {
 					paced.run(f, 60)
 					if d != "nop" {
 						unpaced.run(f, boids.MaxTPS)
 					}
+					ticked.tick(f, 0)
+					ticked60.tick(f, 60)
 				}
 				b.StopTimer()
 				b.ReportMetric(paced.cpuPerUpdate(), "paced-ns/update")
 				b.ReportMetric(paced.updates/paced.wall.Seconds()/float64(n), "paced-rate/boid")
+				b.ReportMetric(ticked.cpuPerUpdate(), "ticked-ns/update")
+				b.ReportMetric(paced.cpuPerUpdate()/ticked.cpuPerUpdate(), "paced/ticked")
+				b.ReportMetric(ticked60.cpuPerUpdate(), "ticked60-ns/update")
 				if d != "nop" {
 					b.ReportMetric(unpaced.cpuPerUpdate(), "unpaced-ns/update")
 					b.ReportMetric(paced.cpuPerUpdate()-unpaced.cpuPerUpdate(), "pacing-ns/update")
@@ -373,6 +413,30 @@ func (ph *phase) run(f *boids.Flock, rate float64) {
 	u0, cpu0, t0 := f.Updates(), cpuTime(), time.Now()
 	time.Sleep(250 * time.Millisecond)
 	ph.updates += float64(f.Updates() - u0)
+	ph.cpu += cpuTime() - cpu0
+	ph.wall += time.Since(t0)
+}
+
+// tick runs f ticked for a phase, rate ticks a second or (0) tick after
+// tick: what the ticked regime pays per boid-tick for the same work, in the
+// nop rows its wake and barrier alone (as BenchmarkWake, here on the flock
+// the paced phases ran).
+func (ph *phase) tick(f *boids.Flock, rate float64) {
+	f.Halt()
+	var every <-chan time.Time
+	if rate > 0 {
+		t := time.NewTicker(time.Duration(float64(time.Second) / rate))
+		defer t.Stop()
+		every = t.C
+	}
+	u0, cpu0, t0 := f.Ticks(), cpuTime(), time.Now()
+	for time.Since(t0) < 250*time.Millisecond {
+		if every != nil {
+			<-every
+		}
+		f.Tick()
+	}
+	ph.updates += float64((f.Ticks() - u0) * uint64(f.Len()))
 	ph.cpu += cpuTime() - cpu0
 	ph.wall += time.Since(t0)
 }
