@@ -58,7 +58,11 @@ func TestGoneAfter(t *testing.T) {
 			n += g.count
 			assert.Contains(t, g.key, "workers.func1 at workers_test.go:")
 		}
-		assert.Equal(t, 20, n, "a stop that does not wait")
+		// Besides this round's 20, the dump may hold a worker of the last
+		// round that had called Done (so wg.Wait returned) but not yet
+		// exited when goneAfter stopped the world to go to one P.
+		assert.GreaterOrEqual(t, n, 20, "a stop that does not wait")
+		assert.LessOrEqual(t, n, 40, "a stop that does not wait")
 		wg.Wait()
 	}
 	block := make(chan struct{})
