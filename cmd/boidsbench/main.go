@@ -196,7 +196,7 @@ func header(o options) []string {
 		fmt.Sprintf("world boids.BenchParams(n): %d px² per boid; seed %d; %d warm-up then %d timed ticks per row; sharded and actors in %d bands",
 			boids.BenchArea, o.run.Seed, o.run.Warmup, o.run.Ticks, o.run.Shards),
 		"ns/boid-tick: wall time per boid update; cpu ns/update: the process's CPU time (user + system, getrusage) per update",
-		"cand/boid, nbrs/boid: the kernel's candidates examined and neighbours found per query, on the flock the row left (boids.KernelWork; sharded and actors scan radius-wide cells, more); ns/nbr: ns/boid-tick over nbrs/boid",
+		"cand/boid, nbrs/boid: the kernel's candidates examined and neighbours found per query, on the flock the row left (boids.KernelWork, the same kernel every design scans); ns/nbr: ns/boid-tick over nbrs/boid",
 		"x seq, x workers: ns/boid-tick over that baseline's at the same size and GOMAXPROCS (lower is better)",
 		"speed-up: over the same row at the smallest GOMAXPROCS; parallel p = (1-1/S)/(1-1/N) (Amdahl)",
 		"lock wait: runtime/metrics /sync/mutex/wait/total:seconds per tick, summed over waiting goroutines (sampled; runtime-internal locks too); contended, CAS retries: the design's counters",
