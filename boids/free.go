@@ -165,14 +165,21 @@ func (a *admission) start(n int) int {
 // enter returns once boid id may update: at once if nobody is in line
 // and there is room inside, else when its turn in line comes.
 func (a *admission) enter(id int) {
-	if a.open() {
-		return
+	if !a.open() {
+		a.queue(id)
 	}
+}
+
+// queue is enter's way when the door looked shut: it may have opened
+// since (the boids inside left, the line went in), so the boid looks
+// again under the lock and joins the line only if it is still shut.
+func (a *admission) queue(id int) {
 	a.mu.Lock()
 	// Only the lock's holder joins the line, so it cannot fill while this
 	// looks. The boid joins only while the door is shut (no room, or a
 	// line): one inside leaves later, or the boid letting the line in
-	// looks again, and sees it in line.
+	// looks again, and sees it in line. Joining an open door would wait
+	// for a leave that may never come.
 	for c := a.count.Load(); ; c = a.count.Load() {
 		if in, queued := counts(c); queued == 0 && in < a.room {
 			if a.count.CompareAndSwap(c, c+1) {

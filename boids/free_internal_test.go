@@ -129,3 +129,32 @@ func TestAdmissionKeepsTheLine(t *testing.T) {
 		synctest.Wait()
 	})
 }
+
+// A boid that found the door shut takes the lock to join the line; if the
+// door opened meanwhile (the boids inside left without anyone to let in),
+// it must go in, not join a line nobody will call: no leave may come.
+func TestAdmissionEntersADoorThatOpened(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const boids, room = 2, 2
+		park := []chan struct{}{make(chan struct{}, 1), make(chan struct{}, 1)}
+		a := &admission{room: room, wait: make([]int32, boids), batch: make([]int32, 0, room), park: park}
+		a.start(1) // boid 0 inside, room for one more, nobody in line
+		done := make(chan struct{})
+		go func() {
+			a.queue(1) // as if open had looked while boid 1's place was still taken
+			close(done)
+		}()
+		synctest.Wait()
+		select {
+		case <-done:
+		default:
+			t.Error("boid 1 joined the line at an open door")
+			a.leave() // boid 0 leaves and lets it in, so the bubble can end
+			<-done
+			return
+		}
+		if in, queued := counts(a.count.Load()); in != 2 || queued != 0 {
+			t.Errorf("%d boids inside and %d in line, want 2 and 0", in, queued)
+		}
+	})
+}
