@@ -500,10 +500,12 @@ func (f *Flock) runFree(id int, pc *pacer) {
 	}
 }
 
-// Updates is the number of updates the boids made in the free regime.
+// Updates is the number of updates the boids have made in the free regime
+// since the flock started, counting those of boids a resize has removed
+// since: it never goes back.
 func (f *Flock) Updates() uint64 {
 	var n uint64
-	for i := range f.free.paces[:min(len(f.wake), len(f.free.paces))] {
+	for i := range f.free.paces {
 		n += f.free.paces[i].updates.Load()
 	}
 	return n

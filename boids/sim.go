@@ -84,6 +84,9 @@ type Snapshot struct {
 	Regions []Region
 }
 
+// Progress says how far the flock had got when s was published.
+func (s *Snapshot) Progress() string { return Progress(s.Mode, s.Tick, s.Updates) }
+
 // Sim runs a Flock on its own clock in a coordinator goroutine, applies
 // commands between ticks and publishes a Snapshot after each. Its commands
 // (TogglePause to SetTPS) may be called from any goroutine: they queue the
@@ -350,13 +353,26 @@ func (s *Sim) do(c func()) {
 
 func (s *Sim) logf(format string, args ...any) { s.log(fmt.Sprintf(format, args...)) }
 
+// at is how far the flock has got, for the log lines.
+func (s *Sim) at() string { return Progress(s.free.mode, s.flock.Ticks(), s.flock.Updates()) }
+
+// Progress says how far a flock has got: its tick, and in the free regime,
+// where boids update on their own and ticks run only as steps, its updates
+// too.
+func Progress(m Mode, tick, updates uint64) string {
+	if m == Free {
+		return fmt.Sprintf("tick %d, %d updates", tick, updates)
+	}
+	return fmt.Sprintf("tick %d", tick)
+}
+
 // TogglePause pauses or resumes the clock.
 func (s *Sim) TogglePause() {
 	s.do(func() {
 		s.paused = !s.paused
 		s.pauseFree()
 		state := map[bool]string{true: "paused", false: "resumed"}[s.paused]
-		s.logf("%s (tick %d)", state, s.flock.Ticks())
+		s.logf("%s (%s)", state, s.at())
 	})
 }
 
@@ -365,7 +381,7 @@ func (s *Sim) Step() {
 	s.do(func() {
 		if s.paused {
 			s.flock.Tick()
-			s.logf("step (tick %d)", s.flock.Ticks())
+			s.logf("step (%s)", s.at())
 		}
 	})
 }
@@ -387,7 +403,7 @@ func (s *Sim) setBoids(n int) {
 		s.logf("boids: %v", err)
 		return
 	}
-	s.logf("boids: %d -> %d (tick %d)", old, n, s.flock.Ticks())
+	s.logf("boids: %d -> %d (%s)", old, n, s.at())
 }
 
 // Scale multiplies the number of boids by num/den, within 1..MaxBoids; the
@@ -406,7 +422,7 @@ func (s *Sim) Reset(seed uint64) {
 			s.logf("reset: %v", err)
 			return
 		}
-		s.logf("reset: seed %d, %d boids (tick %d)", seed, s.flock.Len(), s.flock.Ticks())
+		s.logf("reset: seed %d, %d boids (%s)", seed, s.flock.Len(), s.at())
 	})
 }
 
@@ -428,7 +444,7 @@ func (s *Sim) SetStrategy(name string) {
 		}
 		setShards(st, s.shards)
 		s.flock.SetStrategy(st)
-		s.logf("strategy: %s -> %s (tick %d, %d boids)", old, name, s.flock.Ticks(), s.flock.Len())
+		s.logf("strategy: %s -> %s (%s, %d boids)", old, name, s.at(), s.flock.Len())
 	})
 }
 
@@ -441,7 +457,7 @@ func (s *Sim) SetShards(n int) {
 		if n == s.shards {
 			return
 		}
-		s.logf("shards: %d -> %d (tick %d)", s.shards, n, s.flock.Ticks())
+		s.logf("shards: %d -> %d (%s)", s.shards, n, s.at())
 		s.shards = n
 		if setShards(s.flock.Strategy(), n) {
 			s.flock.SetStrategy(s.flock.Strategy())
@@ -484,7 +500,7 @@ func (s *Sim) SetTPS(tps float64) {
 		if tps == s.tps {
 			return
 		}
-		s.logf("tps: %g -> %g (tick %d)", s.tps, tps, s.flock.Ticks())
+		s.logf("tps: %g -> %g (%s)", s.tps, tps, s.at())
 		s.tps = tps
 		if s.flock.Mode() == Free {
 			s.flock.RunFree(tps)

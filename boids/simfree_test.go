@@ -1,6 +1,7 @@
 package boids_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -49,4 +50,12 @@ func TestSimFreeMode(t *testing.T) {
 	eventually(t, r, func(sn *boids.Snapshot) bool { return sn.Updates > u+400 }, "free again")
 	s.SetBoids(50)
 	eventually(t, r, func(sn *boids.Snapshot) bool { return len(sn.Boids) == 50 && sn.Mode == boids.Free }, "resized while free")
+	// Free boids do not tick: a line says how far they got by their updates.
+	line := log.last()
+	var ticks, updates uint64
+	_, err = fmt.Sscanf(line, "boids: 200 -> 50 (tick %d, %d updates)", &ticks, &updates)
+	require.NoError(t, err, line)
+	assert.Equal(t, r.Latest().Tick, ticks, "free boids do not tick")
+	assert.Greater(t, updates, u+400, line+": the removed boids' updates count")
+	assert.True(t, log.has("strategy: mutex -> channel (tick 0, "), "switches while free say so")
 }

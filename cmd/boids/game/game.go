@@ -170,11 +170,11 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.stats.frame(time.Now(), g.snap.Tick)
 	g.drawCPU = time.Since(t0)
 	if g.shot != nil && !g.shot.taken() {
-		g.shot.take(screen, g.snap.Tick)
+		g.shot.take(screen, g.snap.Progress())
 	}
 	if g.opts.Screenshot != "" && g.final == nil && g.stats.frames == g.opts.Frames {
 		g.final = &capture{name: g.opts.Screenshot, final: true}
-		g.final.take(screen, g.snap.Tick)
+		g.final.take(screen, g.snap.Progress())
 	}
 }
 

@@ -257,7 +257,7 @@ func TestF12WritesANewFileEachTime(t *testing.T) {
 	for range 2 {
 		require.NoError(t, h.press(func(k *keys) { k.down[shotAction] = true }))
 		require.NotNil(t, h.g.shot, "F12 asks Draw for a copy of the screen")
-		h.g.shot.img = image.NewRGBA(image.Rect(0, 0, 8, 4))
+		h.g.shot.img, h.g.shot.at = image.NewRGBA(image.Rect(0, 0, 8, 4)), "tick 3" // as Draw's take leaves it
 		require.NoError(t, h.g.Update())
 		assert.Nil(t, h.g.shot)
 	}
@@ -266,7 +266,7 @@ func TestF12WritesANewFileEachTime(t *testing.T) {
 	require.Len(t, files, 2, "log:\n%s", h.log)
 	for _, f := range files {
 		assert.Regexp(t, `^boids-\d{8}-\d{6}(-2)?\.png$`, f)
-		assert.Contains(t, h.log.String(), "screenshot: "+f+" (8x4, tick ")
+		assert.Contains(t, h.log.String(), "screenshot: "+f+" (8x4, tick 3)")
 	}
 }
 

@@ -19,17 +19,17 @@ type capture struct {
 	name  string
 	final bool // the -screenshot frame: the program ends after it
 	img   *image.RGBA
-	tick  uint64 // the simulation tick on screen
+	at    string // how far the simulation on screen had got (boids.Progress)
 }
 
 func (c *capture) taken() bool { return c != nil && c.img != nil }
 
 // take copies the screen; Ebiten's pixels are premultiplied RGBA, as
 // image.RGBA's are, and the screen is opaque.
-func (c *capture) take(screen *ebiten.Image, tick uint64) {
+func (c *capture) take(screen *ebiten.Image, at string) {
 	img := image.NewRGBA(screen.Bounds())
 	screen.ReadPixels(img.Pix)
-	c.img, c.tick = img, tick
+	c.img, c.at = img, at
 }
 
 // screenshot asks Draw for a copy of the screen, unless one is on its way.
@@ -48,7 +48,7 @@ func (g *Game) save(c *capture) {
 		g.log.printf("screenshot: %v", err)
 	default:
 		b := c.img.Bounds()
-		g.log.printf("screenshot: %s (%dx%d, tick %d)", name, b.Dx(), b.Dy(), c.tick)
+		g.log.printf("screenshot: %s (%dx%d, %s)", name, b.Dx(), b.Dy(), c.at)
 	}
 }
 
