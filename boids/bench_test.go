@@ -3,6 +3,7 @@ package boids
 import (
 	"fmt"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -152,4 +153,71 @@ func BenchmarkWake(b *testing.B) {
 	}
 	f.work = func(int) {}
 	benchTicks(b, f, n)
+}
+
+// BenchmarkSwitch measures the floor under BenchmarkWake: the cheapest way
+// the runtime offers to hand the processor from one parked goroutine to
+// another. A token goes round a ring of goroutines, each parked on its own
+// channel of one slot (as a boid on its wake channel); a hop is one send
+// and one park, the woken goroutine running next on the sender's core.
+// A ring of 2 stays in the cache; 10,000 goroutines pay cold stacks, as a
+// tick's wake does. Two rings share the goroutines and run at once: with
+// two cores each may have one, and ns/hop, the wall time per hop of both
+// rings together, would halve if the cores added up.
+func BenchmarkSwitch(b *testing.B) {
+	for _, n := range []int{2, 10000} {
+		for _, rings := range []int{1, 2} {
+			per := max(n/rings, 2)
+			b.Run(fmt.Sprintf("ring=%d/rings=%d", per, rings), func(b *testing.B) { benchRings(b, per, rings) })
+		}
+	}
+}
+
+// benchRings passes a token round each of rings rings of per goroutines,
+// b.N laps, the rings at once, and reports the wall time per hop of all
+// the rings together.
+func benchRings(b *testing.B, per, rings int) {
+	var done, exited sync.WaitGroup
+	var all []chan struct{}
+	heads := make([]chan struct{}, rings)
+	for r := range rings {
+		ring := make([]chan struct{}, per)
+		for i := range ring {
+			ring[i] = make(chan struct{}, 1)
+		}
+		heads[r] = ring[0]
+		all = append(all, ring...)
+		for i, in := range ring {
+			next := ring[(i+1)%per]
+			exited.Add(1)
+			go func() {
+				defer exited.Done()
+				// The first of the ring counts the laps: it passes the
+				// token on b.N times, then ends the ring's run.
+				lap := 0
+				for range in {
+					if i == 0 {
+						if lap == b.N {
+							done.Done()
+							continue
+						}
+						lap++
+					}
+					next <- struct{}{}
+				}
+			}()
+		}
+	}
+	b.ResetTimer()
+	done.Add(rings)
+	for _, h := range heads {
+		h <- struct{}{}
+	}
+	done.Wait()
+	b.StopTimer()
+	for _, ch := range all {
+		close(ch)
+	}
+	exited.Wait()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*per*rings), "ns/hop")
 }
