@@ -91,9 +91,11 @@ type figures struct {
 	strategy string
 	boids    int
 	procs    int
-	steady   bool // the same design, count and GOMAXPROCS for two windows running
-	kind     kind // the design's family, which decides its contention figures
-	paused   bool
+	// steady: the same design, count, GOMAXPROCS and regime for two windows
+	// running, and no pause in this one.
+	steady bool
+	kind   kind // the design's family, which decides its contention figures
+	paused bool // the simulation was paused at some frame of the window
 
 	frames       frameQuantiles
 	overlay      time.Duration // the overlay's own update and draw, last frame
@@ -133,12 +135,16 @@ func (f *figures) perTick(rate float64) float64 {
 // meter turns cumulative counters from snapshots into per-second figures,
 // once a second.
 type meter struct {
-	rt        *boids.Runtime
-	start     time.Time // when the current window began (a snapshot's publication)
-	prev      boids.Counters
-	prevTick  uint64
-	prevKey   runKey
-	sameRuns  int
+	rt       *boids.Runtime
+	start    time.Time // when the current window began (a snapshot's publication)
+	prev     boids.Counters
+	prevTick uint64
+	prevKey  runKey
+	sameRuns int
+	// paused is set when a frame of the window showed a paused simulation:
+	// a window that ends running may have been paused for most of it, and
+	// its rates are then no steady state's.
+	paused    bool
 	perWindow boids.Counters // the costs since prev, of the window just closed
 	// kinds remembers each design's family once a steady window has shown
 	// it, so that a quiet second (a mutex nobody waited for) keeps it.
@@ -177,6 +183,7 @@ func keyOf(snap *boids.Snapshot) runKey {
 // observe closes a window when a second of simulation has been published
 // since the last one, and reports whether it did.
 func (m *meter) observe(snap *boids.Snapshot, frames *frameTimes, overlay time.Duration, now time.Time) bool {
+	m.paused = m.paused || snap.Paused
 	if snap.Published.Sub(m.start) < time.Second {
 		return false
 	}
@@ -197,6 +204,8 @@ func (m *meter) closeWindow(snap *boids.Snapshot, frames *frameTimes, overlay ti
 	} else {
 		m.sameRuns = 0
 	}
+	paused := m.paused || snap.Paused
+	m.paused = false
 	m.perWindow = snap.Counters
 	m.perWindow.Sub(m.prev)
 	d := &m.perWindow
@@ -205,7 +214,7 @@ func (m *meter) closeWindow(snap *boids.Snapshot, frames *frameTimes, overlay ti
 	f := &m.last
 	*f = figures{
 		at: now, window: el, strategy: snap.Strategy, boids: len(snap.Boids), procs: key.procs,
-		steady: m.sameRuns >= 1, paused: snap.Paused,
+		steady: m.sameRuns >= 1 && !paused, paused: paused,
 		frames: frames.quantiles(), overlay: overlay,
 		target: snap.TPS, ticks: snap.Tick - m.prevTick, stats: snap.Stats,
 		snapshotAge: now.Sub(snap.Published),

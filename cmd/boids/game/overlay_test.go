@@ -109,6 +109,34 @@ func TestMeterRates(t *testing.T) {
 	assert.Zero(t, m.last.contended)
 }
 
+// A window in which the simulation was paused for a while is no steady
+// state, though it ends running: a paused free flock makes no updates, and
+// the comparison table once kept such a window as a design's row (0.0
+// updates per boid, beside the fairness of the second before the pause).
+func TestMeterPauseUnsteadiesItsWindow(t *testing.T) {
+	t0 := time.Now()
+	snap := boids.Snapshot{Strategy: "channel", Boids: make([]boids.Boid, 10), Published: t0, Mode: boids.Free}
+	m := newMeter(&snap)
+	var frames frameTimes
+	at := func(d time.Duration, paused bool) bool {
+		snap.Published, snap.Paused = t0.Add(d), paused
+		return m.observe(&snap, &frames, 0, snap.Published)
+	}
+	require.True(t, at(time.Second, false))
+	require.True(t, at(2*time.Second, false))
+	require.True(t, m.last.steady, "two windows of the same run")
+	require.False(t, at(2300*time.Millisecond, true))
+	require.True(t, at(3*time.Second, false), "resumed before the window closed")
+	assert.True(t, m.last.paused)
+	assert.False(t, m.last.steady, "a pause inside the window")
+	c := comparison{designs: boids.Designs()}
+	c.add(&m.last)
+	assert.Zero(t, c.boids, "the table keeps no such row")
+	require.True(t, at(4*time.Second, false))
+	assert.True(t, m.last.steady, "the next whole second runs")
+	assert.False(t, m.last.paused)
+}
+
 // A design's family comes from what its counters fill, not its name, and
 // stays once a steady window has shown it: a registered design gets the
 // figures its family means, and a design switched to is not taken for the
