@@ -85,7 +85,7 @@ type Snapshot struct {
 }
 
 // Progress says how far the flock had got when s was published.
-func (s *Snapshot) Progress() string { return Progress(s.Mode, s.Tick, s.Updates) }
+func (s *Snapshot) Progress() string { return progress(s.Mode, s.Tick, s.Updates) }
 
 // Sim runs a Flock on its own clock in a coordinator goroutine, applies
 // commands between ticks and publishes a Snapshot after each. Its commands
@@ -354,12 +354,12 @@ func (s *Sim) do(c func()) {
 func (s *Sim) logf(format string, args ...any) { s.log(fmt.Sprintf(format, args...)) }
 
 // at is how far the flock has got, for the log lines.
-func (s *Sim) at() string { return Progress(s.free.mode, s.flock.Ticks(), s.flock.Updates()) }
+func (s *Sim) at() string { return progress(s.free.mode, s.flock.Ticks(), s.flock.Updates()) }
 
-// Progress says how far a flock has got: its tick, and in the free regime,
+// progress says how far a flock has got: its tick, and in the free regime,
 // where boids update on their own and ticks run only as steps, its updates
 // too.
-func Progress(m Mode, tick, updates uint64) string {
+func progress(m Mode, tick, updates uint64) string {
 	if m == Free {
 		return fmt.Sprintf("tick %d, %d updates", tick, updates)
 	}

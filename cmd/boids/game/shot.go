@@ -19,7 +19,7 @@ type capture struct {
 	name  string
 	final bool // the -screenshot frame: the program ends after it
 	img   *image.RGBA
-	at    string // how far the simulation on screen had got (boids.Progress)
+	at    string // how far the simulation on screen had got (boids.Snapshot.Progress)
 }
 
 func (c *capture) taken() bool { return c != nil && c.img != nil }
