@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -49,7 +50,7 @@ func init() {
 	}
 	env := environment{
 		args: os.Args, getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr,
-		lookPath: lookPath, exec: syscall.Exec, mainPath: mainPath(),
+		lookPath: lookPath, exec: syscall.Exec, mainPath: mainPath(), pid: os.Getpid(),
 	}
 	os.Exit(env.missing(err))
 }
@@ -63,7 +64,16 @@ type environment struct {
 	lookPath       func(string) string
 	exec           func(argv0 string, argv []string, envv []string) error
 	mainPath       string
+	pid            int // the process's, which picks its first display number
 }
+
+// firstServer and servers place a restarted test binary's first try at a
+// display number of its own (xvfb-run -a then counts up from it past any in
+// use). go test runs test binaries side by side, and with xvfb-run's
+// default every one of them first tried :99, where their servers start and
+// stop in turn: one of them once failed in Ebiten's init to open :99 while
+// the other windowed packages' tests ran beside it.
+const firstServer, servers = 100, 800
 
 // missing handles a display that cannot be opened (why) and returns the
 // exit status.
@@ -85,7 +95,8 @@ func (e environment) missing(why error) int {
 func (e environment) test(why error) int {
 	if xvfb := e.lookPath("xvfb-run"); xvfb != "" && e.getenv(reexec) == "" {
 		env := append(os.Environ(), reexec+"=1")
-		err := e.exec(xvfb, append([]string{xvfb, "-a", e.args[0]}, e.args[1:]...), env)
+		first := strconv.Itoa(firstServer + e.pid%servers)
+		err := e.exec(xvfb, append([]string{xvfb, "-a", "-n", first, e.args[0]}, e.args[1:]...), env)
 		fmt.Fprintln(e.stderr, "display: running the tests under xvfb-run:", err)
 		return 1
 	}

@@ -72,8 +72,11 @@ func TestOtherProgramWithoutDisplay(t *testing.T) {
 
 func TestTestBinaryRestartsUnderXvfb(t *testing.T) {
 	f := &fake{xvfb: "/usr/bin/xvfb-run", env: map[string]string{}}
-	code := f.environment("", "/tmp/game.test", "-test.run", "X").missing(noDisplay)
-	assert.Equal(t, []string{"/usr/bin/xvfb-run", "-a", "/tmp/game.test", "-test.run", "X"}, f.execed)
+	e := f.environment("", "/tmp/game.test", "-test.run", "X")
+	e.pid = 4242
+	code := e.missing(noDisplay)
+	assert.Equal(t, []string{"/usr/bin/xvfb-run", "-a", "-n", "342", "/tmp/game.test", "-test.run", "X"}, f.execed,
+		"test binaries side by side start looking for a free display at numbers of their own")
 	assert.Equal(t, 1, code, "an exec that returns has failed")
 	assert.Contains(t, f.stderr.String(), "exec refused by the test")
 }
