@@ -98,10 +98,7 @@ func haltedBoids(f *boids.Flock) []boids.Boid {
 // grows, and Jain's index drops.
 func TestFreeFairnessSeesAStarvedBoid(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := &slowOne{Strategy: boids.NewMutex(), release: make(chan struct{})}
-		f := newFlock(t, 50, s)
-		defer f.Stop()
-		f.RunFree(50)
+		f, s := runSlowOne(t)
 		time.Sleep(time.Second)
 		synctest.Wait()
 		fair, rates := f.TakeFairness()
@@ -151,10 +148,7 @@ func TestFreeLateBoidCatchesUpOneTurn(t *testing.T) {
 // not done at the start of the next one, before its first opening.
 func TestFreeRunStartsOwingNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := &slowOne{Strategy: boids.NewMutex(), release: make(chan struct{})}
-		f := newFlock(t, 50, s)
-		defer f.Stop()
-		f.RunFree(50)
+		f, s := runSlowOne(t)
 		time.Sleep(100 * time.Millisecond)
 		synctest.Wait()
 		halted := make(chan struct{})
@@ -277,6 +271,16 @@ type slowOne struct {
 	boids.Strategy
 	release chan struct{}
 	once    sync.Once
+}
+
+// runSlowOne runs 50 boids free at 50 updates a second over a slowOne,
+// stopped when the test ends.
+func runSlowOne(t *testing.T) (*boids.Flock, *slowOne) {
+	s := &slowOne{Strategy: boids.NewMutex(), release: make(chan struct{})}
+	f := newFlock(t, 50, s)
+	t.Cleanup(f.Stop)
+	f.RunFree(50)
+	return f, s
 }
 
 func (s *slowOne) Neighbors(id int, buf []boids.Boid) (boids.Boid, []boids.Boid) {
