@@ -2,7 +2,11 @@ package check
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -61,8 +65,79 @@ func goneAfter(file string, d time.Duration, call func()) ([]group, bool) {
 	select {
 	case d := <-dump:
 		_, others, _ := strings.Cut(d, "\n\n")
-		return stuckGroups(others, file), true
+		return runningIn(others, file), true
 	case <-time.After(d):
 		return nil, false
 	}
+}
+
+// runningIn groups the goroutines of dump that run code in file, as
+// stuckGroups does, leaving out those that are only returning: their
+// innermost call in file is at the closing brace of its own function, all
+// its work and its deferred calls done. One P does not keep them all away:
+// a goroutine that had told its waiter and was then preempted (its time
+// slice up) before it could exit was found so once, beside a correct Stop
+// (exercise 8's solution, under the race detector).
+func runningIn(dump, file string) []group {
+	var gs []goroutine
+	var ends map[int]string
+	for _, g := range parseStacks(dump) {
+		i := slices.IndexFunc(g.frames, func(f frame) bool { return inFile(f, file) })
+		if i < 0 {
+			continue
+		}
+		f := g.frames[i]
+		if ends == nil {
+			ends = funcEnds(f.file)
+		}
+		if name, ok := ends[f.line]; ok && (strings.HasSuffix(f.fn, "."+name) || name == "" && strings.Contains(f.fn, ".func")) {
+			continue
+		}
+		gs = append(gs, g)
+	}
+	return groupBy(gs, func(g goroutine) string { return stuckKey(g, file) })
+}
+
+// funcEnds maps the line of every function's closing brace in the Go file
+// at path to the function's name as a stack trace ends it ("(*Flock).boid",
+// "Run"), or to "" for a function literal. A file it cannot read or parse
+// has none.
+func funcEnds(path string) map[int]string {
+	ends := map[int]string{}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return ends
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch fn := n.(type) {
+		case *ast.FuncDecl:
+			if fn.Body != nil {
+				ends[fset.Position(fn.Body.Rbrace).Line] = declName(fn)
+			}
+		case *ast.FuncLit:
+			ends[fset.Position(fn.Body.Rbrace).Line] = ""
+		}
+		return true
+	})
+	return ends
+}
+
+// declName is a function's name as a stack trace writes it after the
+// package: "Run", "Flock.Len", "(*Flock).boid". A generic receiver's is
+// written otherwise ("(*T[...]).m") and matches no frame: such a goroutine
+// is reported, as before.
+func declName(fn *ast.FuncDecl) string {
+	if fn.Recv == nil || len(fn.Recv.List) == 0 {
+		return fn.Name.Name
+	}
+	switch r := fn.Recv.List[0].Type.(type) {
+	case *ast.StarExpr:
+		if id, ok := r.X.(*ast.Ident); ok {
+			return "(*" + id.Name + ")." + fn.Name.Name
+		}
+	case *ast.Ident:
+		return r.Name + "." + fn.Name.Name
+	}
+	return fn.Name.Name
 }

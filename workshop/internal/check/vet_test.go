@@ -1,6 +1,9 @@
 package check
 
 import (
+	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +72,33 @@ func TestGoneAfter(t *testing.T) {
 	_, ok := goneAfter("workers_test.go", 50*time.Millisecond, func() { <-block })
 	assert.False(t, ok, "a stop that does not return")
 	close(block)
+}
+
+// A goroutine found at the closing brace of its own function has done all
+// its work and is only returning (preempted before it could exit): a stop
+// is not blamed for it. One anywhere else still runs, and so does another
+// function found at that line (workers, whose literal ends there).
+func TestRunningInLeavesOutReturningGoroutines(t *testing.T) {
+	path, err := filepath.Abs("workers_test.go")
+	require.NoError(t, err)
+	const pkg = "github.com/boids-project/boids/workshop/internal/check."
+	g := func(id int, state, fn string, line int) string {
+		return fmt.Sprintf("goroutine %d [%s]:\n%s%s()\n\t%s:%d +0x55\ncreated by %sworkers in goroutine 6\n\t%s:11 +0x33\n",
+			id, state, pkg, fn, path, line, pkg, path)
+	}
+	dump := strings.Join([]string{
+		g(7, "runnable", "workers.func1", 14), // past wg.Done, at the literal's "}()"
+		g(8, "chan receive", "workers.func1", 13),
+		g(9, "runnable", "workers.func1", 13),
+		g(10, "runnable", "workers", 14),
+	}, "\n")
+	groups := runningIn(dump, "workers_test.go")
+	n := 0
+	for _, gr := range groups {
+		n += gr.count
+		assert.NotContains(t, gr.key, "func1 at workers_test.go:14", "a goroutine only returning")
+	}
+	assert.Equal(t, 3, n, "goroutines still running: %v", groups)
 }
 
 func TestUse(t *testing.T) {
