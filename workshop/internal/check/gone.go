@@ -14,7 +14,8 @@ import (
 
 // GoneAfter runs call, a method that ends goroutines (Close, Stop), and
 // the moment it returns, with no retry and no pause, lists the goroutines
-// still running code in the participant's file: such a method must wait
+// still running code in the participant's file (runningIn: not those only
+// returning): such a method must wait
 // until the goroutines it ends have ended. what names the call for the
 // verdict ("Close", "New(100), Stop()").
 //
