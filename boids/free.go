@@ -266,11 +266,17 @@ const minSlotGap = time.Millisecond
 // (empty: the last run's tokens are the caller's to drain).
 func newPacer(rate float64, size int, p Params, park, turns []chan struct{}) *pacer {
 	period := time.Duration(float64(time.Second) / rate)
-	n := min(max((size+wakeBatch-1)/wakeBatch, 1), max(int(period/minSlotGap), 1))
-	pc := &pacer{slots: n, period: period, turns: turns, quit: make(chan struct{}), done: make(chan struct{})}
+	pc := &pacer{slots: slotCount(period, size), period: period, turns: turns, quit: make(chan struct{}), done: make(chan struct{})}
 	pc.admit = admission{room: freeRoom, wait: make([]int32, max(size, 1)), batch: make([]int32, 0, freeRoom), park: park}
 	pc.params.Store(&p)
 	return pc
+}
+
+// slotCount is how many slots pace size boids whose turns come every
+// period: one per wakeBatch boids, never two openings closer than
+// minSlotGap.
+func slotCount(period time.Duration, size int) int {
+	return min(max((size+wakeBatch-1)/wakeBatch, 1), max(int(period/minSlotGap), 1))
 }
 
 // run opens the slots in turn until quit, then opens them all once more

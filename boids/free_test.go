@@ -301,8 +301,9 @@ func TestParseMode(t *testing.T) {
 }
 
 // BenchmarkPace measures what pacing costs, in CPU time per boid update
-// with no update work at all: slots (one timer per slot, a close wakes the
-// slot) against a sleep to each boid's own deadline (one timer per boid).
+// with no update work at all: slots (one timer per slot, whose opening
+// puts a token in each of its boids' own channels) against a sleep to each
+// boid's own deadline (one timer per boid).
 // Both aim at 200,000 updates/s in total, which 2 cores sustain, so the
 // figure is the pacing's cost, not a backlog's.
 func BenchmarkPace(b *testing.B) {
@@ -352,7 +353,10 @@ func BenchmarkPace(b *testing.B) {
 // ones'. The nop rows pace a design that does nothing: their CPU per update
 // is the pacing machinery alone. Phases alternate so that a machine shared
 // with other jobs weighs on both alike; an op is a paced phase, its
-// unpaced one (a quarter of a second each, after 50 ms of settling) and two
+// unpaced one (a quarter of a second each, after 50 ms of settling; in the
+// nop rows a bare one instead, bare-ns/update: goroutines that do nothing
+// but take the same turns, see phase.bare, with paced/bare the pacing
+// machinery over that floor) and two
 // ticked ones (a quarter of a second each, ticks back to back, then 60
 // ticks a second): ticked-ns/update and ticked60-ns/update are the CPU per
 // boid-tick of the same flock in the ticked regime, and paced/ticked the
@@ -378,12 +382,15 @@ func BenchmarkPacing(b *testing.B) {
 				for range 50 { // warm-up: buffers at their steady size, the flock gathering
 					f.Tick()
 				}
-				var paced, unpaced, ticked, ticked60 phase
+				var paced, unpaced, ticked, ticked60, bare phase
 				b.ResetTimer()
 				for range b.N {
 					paced.run(f, 60)
 					if d != "nop" {
 						unpaced.run(f, boids.MaxTPS)
+					} else {
+						f.Halt()
+						bare.bare(n, 60)
 					}
 					ticked.tick(f, 0)
 					ticked60.tick(f, 60)
@@ -397,6 +404,9 @@ func BenchmarkPacing(b *testing.B) {
 				if d != "nop" {
 					b.ReportMetric(unpaced.cpuPerUpdate(), "unpaced-ns/update")
 					b.ReportMetric(paced.cpuPerUpdate()-unpaced.cpuPerUpdate(), "pacing-ns/update")
+				} else {
+					b.ReportMetric(bare.cpuPerUpdate(), "bare-ns/update")
+					b.ReportMetric(paced.cpuPerUpdate()/bare.cpuPerUpdate(), "paced/bare")
 				}
 			})
 		}
@@ -443,6 +453,69 @@ func (ph *phase) tick(f *boids.Flock, rate float64) {
 	ph.updates += float64((f.Ticks() - u0) * uint64(f.Len()))
 	ph.cpu += cpuTime() - cpu0
 	ph.wall += time.Since(t0)
+}
+
+// bare paces n goroutines that only take their turns, as the pacer's
+// slots give them (as many slots, the same ticker, a token on each one's
+// own channel), with no flock: no admission, clock, records or update. It
+// is the least one goroutine per boid, each waiting for its turn, costs at
+// rate: the pacer's own share is what the nop rows cost above it.
+func (ph *phase) bare(n int, rate float64) {
+	turns := make([]chan struct{}, n)
+	counts := make([]atomic.Uint64, n)
+	var wg sync.WaitGroup
+	for i := range turns {
+		turns[i] = make(chan struct{}, 2)
+		wg.Go(func() {
+			for range turns[i] {
+				counts[i].Add(1)
+			}
+		})
+	}
+	total := func() (u uint64) {
+		for i := range counts {
+			u += counts[i].Load()
+		}
+		return u
+	}
+	slots := boids.PacerSlots(rate, n)
+	gap := time.Duration(float64(time.Second) / rate / float64(slots))
+	quit, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(gap)
+		defer t.Stop()
+		start, opened := time.Now(), 0
+		for {
+			select {
+			case <-quit:
+				return
+			case now := <-t.C:
+				due := int(now.Sub(start) / gap)
+				for opened = max(opened, due-slots); opened < due; opened++ {
+					k := opened % slots
+					for _, ch := range turns[k*n/slots : (k+1)*n/slots] {
+						select {
+						case ch <- struct{}{}:
+						default:
+						}
+					}
+				}
+			}
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+	u0, cpu0, t0 := total(), cpuTime(), time.Now()
+	time.Sleep(250 * time.Millisecond)
+	ph.updates += float64(total() - u0)
+	ph.cpu += cpuTime() - cpu0
+	ph.wall += time.Since(t0)
+	close(quit)
+	<-stopped
+	for _, ch := range turns {
+		close(ch)
+	}
+	wg.Wait()
 }
 
 func (ph *phase) cpuPerUpdate() float64 { return float64(ph.cpu) / ph.updates }
