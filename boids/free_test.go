@@ -413,6 +413,26 @@ func BenchmarkPacing(b *testing.B) {
 	}
 }
 
+// BenchmarkBareTurns measures what a bare paced turn (phase.bare: a
+// goroutine woken by its slot's opening, doing nothing) costs by rate,
+// the rates alternated within an op: the longer a goroutine waits between
+// its turns, the more a turn costs, since what it touches has gone cold
+// and the cores slept meanwhile.
+func BenchmarkBareTurns(b *testing.B) {
+	const n = 10000
+	rates := []float64{30, 60, 120, 240}
+	phases := make([]phase, len(rates))
+	for range b.N {
+		for i, r := range rates {
+			phases[i].bare(n, r)
+		}
+	}
+	for i, r := range rates {
+		b.ReportMetric(phases[i].cpuPerUpdate(), fmt.Sprintf("%g/s-ns/update", r))
+		b.ReportMetric(phases[i].updates/phases[i].wall.Seconds()/n, fmt.Sprintf("%g/s-rate/boid", r))
+	}
+}
+
 // phase adds up the updates, CPU time and wall time of a flock's free runs.
 type phase struct {
 	updates   float64
