@@ -41,9 +41,12 @@ type Game struct {
 	shot       *capture // an F12 screenshot on its way to a file
 	final      *capture // the -screenshot frame
 	finalSaved bool
-	stats      frameStats
-	quit       *signals // SIGINT and SIGTERM; nil in tests
-	err        error
+	// ending: a quit came (key, signal) before the -screenshot frame, so
+	// the frame Draw makes next is that one and the game ends after it.
+	ending bool
+	stats  frameStats
+	quit   *signals // SIGINT and SIGTERM; nil in tests
+	err    error
 }
 
 func newGame(opts cli.Options, sim *boids.Sim, in controls, log *logger) (*Game, error) {
@@ -96,8 +99,8 @@ func (g *Game) Update() error {
 		g.save(g.final)
 		g.finalSaved = true
 	}
-	if g.finished() || g.quit.received() != nil {
-		return ebiten.Termination
+	if g.ending || g.finished() || g.quit.received() != nil {
+		return g.end()
 	}
 	t0 := time.Now()
 	g.snap = g.feed.Latest()
@@ -113,7 +116,7 @@ func (g *Game) Update() error {
 	}
 	if !captured {
 		if g.in.Pressed(quitAction) {
-			return ebiten.Termination
+			return g.end()
 		}
 		g.handleKeys()
 	}
@@ -136,6 +139,24 @@ func (g *Game) finished() bool {
 		return false
 	}
 	return g.opts.Screenshot == "" || g.finalSaved
+}
+
+// end ends the game, or, when -screenshot's frame has yet to be drawn,
+// asks Draw for it first: -screenshot saves the last frame however the run
+// ends. Ebiten follows every Update that returns nil with a Draw in the same
+// frame, so the game ends one frame later.
+func (g *Game) end() error {
+	if g.opts.Screenshot == "" || g.finalSaved || g.err != nil {
+		return ebiten.Termination
+	}
+	g.ending = true
+	return nil
+}
+
+// finalDue says whether the frame being drawn is the -screenshot one: the
+// -frames-th, or the last one before a quit.
+func (g *Game) finalDue() bool {
+	return g.opts.Screenshot != "" && g.final == nil && (g.stats.frames == g.opts.Frames || g.ending)
 }
 
 // Draw draws the last snapshot taken by Update, and copies the screen
@@ -172,7 +193,7 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	if g.shot != nil && !g.shot.taken() {
 		g.shot.take(screen, g.snap.Progress())
 	}
-	if g.opts.Screenshot != "" && g.final == nil && g.stats.frames == g.opts.Frames {
+	if g.finalDue() {
 		g.final = &capture{name: g.opts.Screenshot, final: true}
 		g.final.take(screen, g.snap.Progress())
 	}

@@ -7,11 +7,13 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -283,6 +285,36 @@ func TestFinalScreenshotEndsTheGame(t *testing.T) {
 	h.g.final, h.g.finalSaved = &capture{name: filepath.Join(dir, "missing", "x.png"), final: true, img: h.g.final.img}, false
 	assert.ErrorIs(t, h.g.Update(), ebiten.Termination)
 	assert.ErrorContains(t, h.g.err, "screenshot: ")
+}
+
+// TestQuitSavesTheScreenshot: a run with -screenshot that a quit key or a
+// signal ends before its -frames still saves its last frame, one frame
+// later; without -screenshot a quit ends the game at once.
+func TestQuitSavesTheScreenshot(t *testing.T) {
+	quitKey := func(h *harness) error { return h.press(func(k *keys) { k.down[quitAction] = true }) }
+	sigterm := func(h *harness) error {
+		h.g.quit = &signals{c: make(chan os.Signal, 1)}
+		h.g.quit.c <- syscall.SIGTERM
+		return h.g.Update()
+	}
+	for name, quit := range map[string]func(*harness) error{"key": quitKey, "signal": sigterm} {
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, 10)
+			h.g.opts.Frames, h.g.opts.Screenshot = 1000, filepath.Join(t.TempDir(), "last.png")
+			h.g.stats.frames = 5
+			require.NoError(t, quit(h), "the game waits for one more frame")
+			require.True(t, h.g.finalDue(), "the next frame is the screenshot's")
+			h.g.final = &capture{name: h.g.opts.Screenshot, final: true, img: image.NewRGBA(image.Rect(0, 0, 8, 4)), at: "tick 3"} // as Draw leaves it
+			assert.False(t, h.g.finalDue())
+			assert.ErrorIs(t, h.g.Update(), ebiten.Termination)
+			assert.FileExists(t, h.g.opts.Screenshot)
+			assert.Contains(t, h.log.String(), "screenshot: "+h.g.opts.Screenshot+" (8x4, tick 3)")
+
+			h = newHarness(t, 10)
+			assert.ErrorIs(t, quit(h), ebiten.Termination, "no -screenshot: no frame to wait for")
+			assert.False(t, h.g.finalDue())
+		})
+	}
 }
 
 func TestPointerAttractsAndScatters(t *testing.T) {
