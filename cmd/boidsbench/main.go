@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/boids-project/boids/boids"
@@ -30,9 +31,16 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Ctrl-C and SIGTERM (timeout's, kill's) both end the run with the rows
+	// finished so far; which one came sets the exit status.
+	intr, stopInt := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stopTerm := signal.NotifyContext(intr, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	if code == exitInt && intr.Err() == nil {
+		code = exitTerm
+	}
+	stopTerm()
+	stopInt()
 	os.Exit(code)
 }
 
@@ -40,7 +48,8 @@ func main() {
 const (
 	exitFail  = 1   // an output could not be written
 	exitUsage = 2   // bad flags
-	exitInt   = 130 // interrupted: the rows finished so far were printed
+	exitInt   = 130 // interrupted (SIGINT): the rows finished so far were printed
+	exitTerm  = 143 // the same after SIGTERM
 )
 
 type options struct {

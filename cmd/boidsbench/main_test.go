@@ -6,11 +6,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"image/png"
+	"io"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -22,7 +25,17 @@ import (
 	"github.com/boids-project/boids/boids"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// asCommand, in the environment, makes the test binary run as boidsbench
+// with these arguments (one per line), so that a test can send it signals.
+const asCommand = "BOIDSBENCH_TEST_ARGS"
+
+func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv(asCommand); ok {
+		os.Args = append([]string{"boidsbench"}, strings.Split(args, "\n")...)
+		main()
+	}
+	goleak.VerifyTestMain(m)
+}
 
 func TestParseCounts(t *testing.T) {
 	for _, tc := range []struct {
@@ -305,6 +318,57 @@ func TestRunInterruptedPrintsFinishedRows(t *testing.T) {
 	assert.Equal(t, exitInt, code)
 	assert.Contains(t, errb.String(), "interrupted after 0 of")
 	assert.Contains(t, out.String(), "strategy")
+}
+
+// TestSignalPrintsFinishedRows: SIGINT (Ctrl-C) and SIGTERM (timeout,
+// kill) in the middle of a row end the run with the rows finished before
+// it, printed and written, and the shell's status for the signal. Before,
+// SIGTERM killed the run and every finished row was lost.
+func TestSignalPrintsFinishedRows(t *testing.T) {
+	for _, tt := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGINT, exitInt}, {syscall.SIGTERM, exitTerm}} {
+		t.Run(tt.sig.String(), func(t *testing.T) {
+			csvF := filepath.Join(t.TempDir(), "rows.csv")
+			// A ticked row of a few ticks, then a free one paced at one
+			// update a second that would last ten minutes.
+			args := []string{"-boids", "50", "-strategies", "mutex", "-procs", "1", "-modes", "ticked,free",
+				"-rate", "1", "-warmup", "0", "-ticks", "600", "-csv", csvF}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), asCommand+"="+strings.Join(args, "\n"))
+			var stdout bytes.Buffer
+			cmd.Stdout = &stdout
+			stderr, err := cmd.StderrPipe()
+			require.NoError(t, err)
+			require.NoError(t, cmd.Start())
+
+			// The progress line names the second row once it has begun: the
+			// first is finished and the handlers are installed.
+			var progress bytes.Buffer
+			buf := make([]byte, 4096)
+			for !strings.Contains(progress.String(), "[2/2]") {
+				n, err := stderr.Read(buf)
+				require.NoError(t, err, "stderr so far: %q", progress.String())
+				progress.Write(buf[:n])
+			}
+			require.NoError(t, cmd.Process.Signal(tt.sig))
+			rest, err := io.ReadAll(stderr)
+			require.NoError(t, err)
+			progress.Write(rest)
+			err = cmd.Wait()
+			var exit *exec.ExitError
+			require.ErrorAs(t, err, &exit, "stderr: %q", progress.String())
+			assert.Equal(t, tt.code, exit.ExitCode(), "stderr: %q", progress.String())
+			assert.Contains(t, progress.String(), "boidsbench: interrupted after 1 of 2 combinations")
+			assert.Regexp(t, `(?m)^ +mutex +ticked +50 +1 `, stdout.String(), "the finished row is printed")
+			b, err := os.ReadFile(csvF)
+			require.NoError(t, err)
+			assert.Equal(t, 2, strings.Count(string(b), "\n"), "the header and the finished row:\n%s", b)
+		})
+	}
 }
 
 func TestNoEbiten(t *testing.T) {
