@@ -195,9 +195,25 @@ func (s *Sim) apply() {
 	s.pending = nil
 	s.mu.Unlock()
 	for _, c := range cmds {
+		// Once Stop is called, what is still queued is dropped: a switch or
+		// a reset of a large flock would only delay the exit, and its line
+		// would follow the program's summary.
+		if s.stopping() {
+			return
+		}
 		c()
 	}
 	s.publish()
+}
+
+// stopping says whether Stop has been called.
+func (s *Sim) stopping() bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // tickOnce runs a tick and publishes it. The publication's own time is
