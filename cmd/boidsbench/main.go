@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime"
@@ -161,21 +162,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "boidsbench: interrupted after %d of %d combinations\n", len(rows), len(combos))
 	}
 	Amdahl(rows)
-	if err := output(o, rows, stdout); err != nil {
-		fmt.Fprintln(stderr, "boidsbench:", err)
+	if errs := output(o, rows, stdout); len(errs) > 0 {
+		for _, err := range errs {
+			fmt.Fprintln(stderr, "boidsbench:", err)
+		}
 		return exitFail
 	}
 	return code
 }
 
-func output(o options, rows []Row, stdout io.Writer) error {
-	head := header(o)
-	if err := WriteTable(stdout, head, rows); err != nil {
-		return err
+// output writes the rows everywhere asked: the files first, then the
+// table, so that a stdout that fails (a pipe closed early ends the
+// process) costs no file; and one output that fails keeps none of the
+// others from being written. It returns one error per output that failed.
+func output(o options, rows []Row, stdout io.Writer) []error {
+	var errs []error
+	fail := func(flag, name string, err error) {
+		errs = append(errs, fmt.Errorf("-%s %s: %w", flag, cli.Quote(name), pathCause(err)))
 	}
 	if o.csv != "" {
 		if err := writeFile(o.csv, func(w io.Writer) error { return WriteCSV(w, rows) }); err != nil {
-			return err
+			fail("csv", o.csv, err)
 		}
 	}
 	if o.json != "" {
@@ -186,16 +193,29 @@ func output(o options, rows []Row, stdout io.Writer) error {
 			"world": fmt.Sprintf("boids.BenchParams(n): %d px² per boid", boids.BenchArea),
 		}
 		if err := writeFile(o.json, func(w io.Writer) error { return WriteJSON(w, meta, rows) }); err != nil {
-			return err
+			fail("json", o.json, err)
 		}
 	}
 	if o.png != "" && len(rows) > 0 {
 		title := fmt.Sprintf("boids: ticks/s by design (%s, %d ticks)", cpuModel(), o.run.Ticks)
 		if err := SaveChart(rows, title, o.png); err != nil {
-			return fmt.Errorf("chart %s: %w", o.png, err)
+			fail("png", o.png, err)
 		}
 	}
-	return nil
+	if err := WriteTable(stdout, header(o), rows); err != nil {
+		errs = append(errs, fmt.Errorf("the table: %w", pathCause(err)))
+	}
+	return errs
+}
+
+// pathCause drops the operation and path a *fs.PathError repeats: the
+// line names the file already.
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func header(o options) []string {
@@ -222,7 +242,7 @@ func writeFile(name string, write func(io.Writer) error) error {
 	}
 	if err := write(f); err != nil {
 		f.Close()
-		return fmt.Errorf("%s: %w", name, err)
+		return err
 	}
 	return f.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"image/png"
 	"io"
 	"math"
@@ -308,6 +309,30 @@ func TestRunWritesEveryOutput(t *testing.T) {
 	img, err := png.Decode(f)
 	require.NoError(t, err)
 	assert.Greater(t, img.Bounds().Dx(), 500)
+}
+
+// failWriter is a stdout that fails, as a pipe closed early does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+// TestRunWritesEveryOutputItCan: an output that fails at the end (a full
+// disk, a stdout closed early) is one line and status 1, and every other
+// output is still written. Before, the first failure returned: a full
+// disk under -csv lost the JSON and the chart, a closed stdout all three.
+func TestRunWritesEveryOutputItCan(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full to fail a write")
+	}
+	dir := t.TempDir()
+	jsonF, pngF := filepath.Join(dir, "a.json"), filepath.Join(dir, "a.png")
+	var errb bytes.Buffer
+	code := run(context.Background(), []string{"-boids", "50", "-strategies", "mutex", "-procs", "1", "-modes", "ticked",
+		"-ticks", "3", "-warmup", "0", "-q", "-csv", "/dev/full", "-json", jsonF, "-png", pngF}, failWriter{}, &errb)
+	assert.Equal(t, exitFail, code)
+	assert.Equal(t, "boidsbench: -csv \"/dev/full\": no space left on device\nboidsbench: the table: broken pipe\n", errb.String())
+	assert.FileExists(t, jsonF)
+	assert.FileExists(t, pngF)
 }
 
 func TestRunInterruptedPrintsFinishedRows(t *testing.T) {
