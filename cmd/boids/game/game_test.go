@@ -395,6 +395,24 @@ func TestPanelMirrorsTheGame(t *testing.T) {
 // The panel's number fields parse what is typed as the flags do: a bad
 // entry keeps the value and says why, where debugui's NumberField read it
 // as 0 and collapsed the flock to one boid.
+// TestPanelKeepsGOMAXPROCSAboveTheCores: -procs may set more than the
+// machine's cores; opening the panel must not clamp it to them. Before,
+// the slider's range was 1..NumCPU and drawing it set GOMAXPROCS to
+// NumCPU, with a line, though nobody touched it.
+func TestPanelKeepsGOMAXPROCSAboveTheCores(t *testing.T) {
+	more := runtime.NumCPU() + 3
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(more))
+	h := newHarness(t, 100)
+	h.g.showPanel = true
+	h.g.screen = image.Pt(1280, 720)
+	for range 3 {
+		require.NoError(t, h.press(func(k *keys) {}))
+	}
+	assert.Equal(t, more, runtime.GOMAXPROCS(0))
+	assert.Equal(t, more, h.g.panel.procs)
+	assert.NotContains(t, h.log.String(), "GOMAXPROCS")
+}
+
 func TestPanelFieldRefusesBadEntries(t *testing.T) {
 	f := &numberField{name: "boids", lo: 1, hi: boids.MaxBoids, step: 500}
 	var applied []int

@@ -28,11 +28,16 @@ type panel struct {
 	design int
 	boids  numberField
 	procs  int
-	tps    numberField
-	edge   int
-	grid   bool
-	free   bool
-	colour int
+	// procsMax is the GOMAXPROCS slider's top: the cores, or the highest
+	// GOMAXPROCS seen (-procs may ask for more, to study
+	// oversubscription), so that the slider never clamps it down on its
+	// own; it only grows, so the slider's scale holds still under a drag.
+	procsMax int
+	tps      numberField
+	edge     int
+	grid     bool
+	free     bool
+	colour   int
 	// note is why the last entry in a field was refused, shown at the
 	// panel's foot until the next entry is accepted.
 	note string
@@ -46,8 +51,9 @@ type panel struct {
 func newPanel() *panel {
 	return &panel{
 		names: boids.DesignNames(), edges: []string{boids.Wrap.String(), boids.Bounce.String()},
-		boids: numberField{name: "boids", lo: 1, hi: boids.MaxBoids, step: 500},
-		tps:   numberField{name: "ticks/s", lo: 1, hi: boids.MaxTPS, step: 10},
+		boids:    numberField{name: "boids", lo: 1, hi: boids.MaxBoids, step: 500},
+		procsMax: runtime.NumCPU(),
+		tps:      numberField{name: "ticks/s", lo: 1, hi: boids.MaxTPS, step: 10},
 	}
 }
 
@@ -72,6 +78,7 @@ func (p *panel) mirror(g *Game) {
 	prm := g.params
 	p.design = g.strategy
 	p.procs = runtime.GOMAXPROCS(0)
+	p.procsMax = max(p.procsMax, p.procs)
 	p.edge = int(prm.Edges)
 	p.grid = g.showGrid
 	p.free = g.snap.Mode == boids.Free
@@ -88,7 +95,7 @@ func (p *panel) widgets(ctx *debugui.Context, g *Game) {
 	ctx.Text("Boids")
 	p.boids.show(ctx, len(g.snap.Boids), p.accept(func(n int) { g.sim.SetBoids(n) }), p.refuse(g))
 	ctx.Text("GOMAXPROCS")
-	ctx.Slider(&p.procs, 1, runtime.NumCPU(), 1).On(func() { g.setProcs(p.procs) })
+	ctx.Slider(&p.procs, 1, p.procsMax, 1).On(func() { g.setProcs(p.procs) })
 	ctx.Text("Ticks/s")
 	p.tps.show(ctx, int(g.tps), p.accept(func(n int) { g.setTPS(float64(n)) }), p.refuse(g))
 
