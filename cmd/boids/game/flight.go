@@ -106,8 +106,8 @@ func (f *flight) dump(now time.Time, why string) {
 	name := filepath.Join(f.dir, traceName(now))
 	rec := f.rec
 	f.writing.Go(func() {
-		r := dumpResult{name: name, why: why}
-		r.size, r.err = writeTrace(rec, name)
+		r := dumpResult{why: why}
+		r.name, r.size, r.err = writeTrace(rec, name)
 		f.done <- r
 	})
 }
@@ -115,12 +115,13 @@ func (f *flight) dump(now time.Time, why string) {
 // traceName is the dump's file name for now, in the working directory.
 func traceName(now time.Time) string { return now.Format("boids-trace-20060102-150405.out") }
 
-// writeTrace writes rec's window to a new file called name; it never
-// overwrites a file.
-func writeTrace(rec *trace.FlightRecorder, name string) (int64, error) {
-	file, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// writeTrace writes rec's window to a new file called name, or numbered
+// after it when name exists (as F12's screenshots are), and returns the
+// name used; it never overwrites a file.
+func writeTrace(rec *trace.FlightRecorder, name string) (string, int64, error) {
+	file, name, err := create(name, true)
 	if err != nil {
-		return 0, err
+		return name, 0, err
 	}
 	n, err := rec.WriteTo(file)
 	if cerr := file.Close(); err == nil {
@@ -129,7 +130,7 @@ func writeTrace(rec *trace.FlightRecorder, name string) (int64, error) {
 	if err != nil {
 		os.Remove(name)
 	}
-	return n, err
+	return name, n, err
 }
 
 // poll reports a finished dump, once, from the game's goroutine.

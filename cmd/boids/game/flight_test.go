@@ -43,10 +43,13 @@ func TestFlightKeyDump(t *testing.T) {
 	require.NoError(t, err)
 	assert.Positive(t, st.Size())
 
-	// The same second again: the file is not overwritten.
+	// The same second again: the file is not overwritten, and the new
+	// dump gets a numbered name, as a second F12 does.
 	f.dump(now, "key T")
 	waitDump(f)
-	assert.Contains(t, out.String(), "trace: cannot write "+name+": file exists")
+	again := filepath.Join(f.dir, "boids-trace-20261126-123005-2.out")
+	assert.Contains(t, out.String(), "trace: key T wrote "+again)
+	assert.FileExists(t, again)
 	if testing.Short() {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -69,17 +70,22 @@ func writePNG(name string, img image.Image, exclusive bool) (string, error) {
 	return name, f.Close()
 }
 
+// create creates the file name and returns the name used: with exclusive
+// set, an existing file is kept and the first free numbered name (x-2.png,
+// x-3.png, ...) is used instead, so a second F12 or T within a second,
+// which the file names' times do not tell apart, gets a file of its own.
 func create(name string, exclusive bool) (*os.File, string, error) {
 	if !exclusive {
 		f, err := os.Create(name)
 		return f, name, err
 	}
-	base := strings.TrimSuffix(name, ".png")
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
 	for i := 2; ; i++ {
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if !errors.Is(err, fs.ErrExist) {
 			return f, name, err
 		}
-		name = fmt.Sprintf("%s-%d.png", base, i)
+		name = fmt.Sprintf("%s-%d%s", base, i, ext)
 	}
 }
