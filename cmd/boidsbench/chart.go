@@ -99,6 +99,11 @@ func Chart(rows []Row, title string) (*plot.Plot, error) {
 		ref.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 		p.Add(ref)
 		p.Legend.Add("60 ticks/s", ref)
+		if len(sizes) == 1 {
+			// plot widens an empty range by one each way, which for one
+			// boid is 0..2: no range on a log axis, and plot panics.
+			p.X.Min, p.X.Max = float64(sizes[0])/2, float64(sizes[0])*2
+		}
 	}
 	p.Y.Min, p.Y.Max = lo/1.5, hi*1.5
 	p.Legend.ThumbnailWidth = vg.Points(30)
