@@ -122,6 +122,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, err
 	}
 	o.run.Rate = float64(rate)
+	if len(Combos(o.strategies, o.sizes, o.procs, o.modes)) == 0 {
+		return o, fmt.Errorf("-modes %s: no row to run: %s run ticked only", *modes, strings.Join(boids.BaselineNames(), " and "))
+	}
 	return o, cli.CheckOutputs([]cli.Output{{Flag: "csv", Path: o.csv}, {Flag: "json", Path: o.json}, {Flag: "png", Path: o.png}})
 }
 

@@ -110,6 +110,7 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		{"-csv", "b.out", "-json", "b.out"},
 		{"-json", "b.out", "-png", "./b.out"},
 		{"-png", os.TempDir()},
+		{"-strategies", "sequential,workers", "-modes", "free"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), args, &out, &errb)
