@@ -367,7 +367,15 @@ func (s *Sim) do(c func()) {
 	}
 }
 
-func (s *Sim) logf(format string, args ...any) { s.log(fmt.Sprintf(format, args...)) }
+// logf logs a line, unless Stop has been called: a command still being
+// carried out then (a step or a switch of a large flock, which Stop cuts
+// short) would say what the program, already past its summary, no longer
+// does.
+func (s *Sim) logf(format string, args ...any) {
+	if !s.stopping() {
+		s.log(fmt.Sprintf(format, args...))
+	}
+}
 
 // at is how far the flock has got, for the log lines.
 func (s *Sim) at() string { return progress(s.free.mode, s.flock.Ticks(), s.flock.Updates()) }

@@ -29,3 +29,28 @@ func TestSimStopDropsQueuedCommands(t *testing.T) {
 		t.Fatal("a command queued before Stop ran after it")
 	}
 }
+
+// A command being carried out when Stop is called logs nothing after it:
+// its line would follow the program's summary, and an abandoned step's
+// would claim a tick that never ran.
+func TestSimStopSilencesTheCommandInProgress(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	var lines atomic.Int64
+	s, err := NewSim(Config{Params: DefaultParams(640, 360), Boids: 10, Seed: 1, TPS: 60, Strategy: "mutex",
+		Log: func(string) { lines.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	s.do(func() {
+		close(started)
+		<-s.stop
+		s.logf("step (%s)", s.at())
+	})
+	<-started
+	before := lines.Load()
+	s.Stop()
+	if n := lines.Load() - before; n != 0 {
+		t.Fatalf("%d lines logged after Stop", n)
+	}
+}
