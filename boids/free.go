@@ -31,6 +31,16 @@ func (m Mode) String() string {
 	return "ticked"
 }
 
+// Rate names what the target rate (-tps, SetTPS) counts in the regime,
+// for every line that shows it: ticks per second, or each boid's updates
+// per second.
+func (m Mode) Rate() string {
+	if m == Free {
+		return "updates/boid/s"
+	}
+	return "ticks/s"
+}
+
 // ParseMode reads a -mode value.
 func ParseMode(s string) (Mode, error) {
 	for _, m := range Modes {

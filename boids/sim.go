@@ -524,7 +524,7 @@ func (s *Sim) SetTPS(tps float64) {
 		if tps == s.tps {
 			return
 		}
-		s.logf("tps: %g -> %g (%s)", s.tps, tps, s.at())
+		s.logf("%s: %g -> %g (%s)", s.free.mode.Rate(), s.tps, tps, s.at())
 		s.tps = tps
 		if s.flock.Mode() == Free {
 			s.flock.RunFree(tps)

@@ -376,7 +376,7 @@ func TestSimCommandStorm(t *testing.T) {
 				require.Equal(t, want.boids, a, line)
 				want.seed = seed
 				resetLines++
-			case scan(line, "tps: %g -> %g", &f1, &f2):
+			case scan(line, "ticks/s: %g -> %g", &f1, &f2):
 				require.Equal(t, want.tps, f1, line)
 				want.tps = f2
 			case strings.HasPrefix(line, "step "):

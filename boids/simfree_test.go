@@ -58,4 +58,7 @@ func TestSimFreeMode(t *testing.T) {
 	assert.Equal(t, r.Latest().Tick, ticks, "free boids do not tick")
 	assert.Greater(t, updates, u+400, line+": the removed boids' updates count")
 	assert.True(t, log.has("strategy: mutex -> channel (tick 0, "), "switches while free say so")
+	// The target rate's line names what it counts, as the summary does.
+	s.SetTPS(30)
+	require.Eventually(t, func() bool { return log.has("updates/boid/s: 60 -> 30 (tick ") }, timeout, tick)
 }

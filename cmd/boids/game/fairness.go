@@ -25,12 +25,12 @@ func (m *meter) observeFree(f *figures, snap *boids.Snapshot, d *boids.Counters)
 	f.updates = snap.Fairness.Updates
 }
 
-// rateUnit names what -tps counts in a regime.
+// rateUnit names what -tps counts in a regime, marking the free one.
 func rateUnit(m boids.Mode) string {
 	if m == boids.Free {
-		return "updates/boid/s (free)"
+		return m.Rate() + " (free)"
 	}
-	return "ticks/s"
+	return m.Rate()
 }
 
 // toggleMode switches regime. The Sim decides (it keeps a design that

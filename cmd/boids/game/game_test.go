@@ -392,6 +392,20 @@ func TestPanelMirrorsTheGame(t *testing.T) {
 	assert.Equal(t, []string{"wrap", "bounce"}, p.edges)
 }
 
+// The rate field's lines name the rate as the Sim's line and the summary
+// do in each regime.
+func TestPanelRateFieldFollowsTheRegime(t *testing.T) {
+	h := newHarness(t, 100)
+	h.g.showPanel = true
+	h.g.screen = image.Pt(1280, 720)
+	require.NoError(t, h.press(func(k *keys) {}))
+	assert.Equal(t, "ticks/s", h.g.panel.tps.name)
+	require.NoError(t, h.press(func(k *keys) { k.down[modeAction] = true }))
+	h.until("free", func(s *boids.Snapshot) bool { return s.Mode == boids.Free })
+	require.NoError(t, h.press(func(k *keys) {}))
+	assert.Equal(t, "updates/boid/s", h.g.panel.tps.name)
+}
+
 // The panel's number fields parse what is typed as the flags do: a bad
 // entry keeps the value and says why, where debugui's NumberField read it
 // as 0 and collapsed the flock to one boid.

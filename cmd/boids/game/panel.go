@@ -4,6 +4,7 @@ import (
 	"image"
 	"math"
 	"runtime"
+	"strings"
 
 	"github.com/ebitengine/debugui"
 
@@ -83,6 +84,8 @@ func (p *panel) mirror(g *Game) {
 	p.grid = g.showGrid
 	p.free = g.snap.Mode == boids.Free
 	p.colour = int(g.colour)
+	// The field's lines name the rate as the Sim's and the summary do.
+	p.tps.name = g.snap.Mode.Rate()
 	p.shards, p.heat, p.flight = g.snap.Shards, g.heat.on, g.flight.on()
 	p.sep, p.ali, p.coh = float64(prm.Separation), float64(prm.Alignment), float64(prm.Cohesion)
 	p.radius, p.sepDist, p.maxSpeed = float64(prm.Radius), float64(prm.SepDist), float64(prm.MaxSpeed)
@@ -96,7 +99,7 @@ func (p *panel) widgets(ctx *debugui.Context, g *Game) {
 	p.boids.show(ctx, len(g.snap.Boids), p.accept(func(n int) { g.sim.SetBoids(n) }), p.refuse(g))
 	ctx.Text("GOMAXPROCS")
 	ctx.Slider(&p.procs, 1, p.procsMax, 1).On(func() { g.setProcs(p.procs) })
-	ctx.Text("Ticks/s")
+	ctx.Text(strings.ToUpper(p.tps.name[:1]) + p.tps.name[1:])
 	p.tps.show(ctx, int(g.tps), p.accept(func(n int) { g.setTPS(float64(n)) }), p.refuse(g))
 
 	ctx.Text("Separation")
