@@ -107,6 +107,7 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		{"-boids", "+5"},
 		{"-strategies", strings.Repeat("x", 100000)},
 		{"-csv", "/nonexistent/x.csv"},
+		{"-csv", "/etc/passwd/x.csv"},
 		{"-csv", "b.out", "-json", "b.out"},
 		{"-json", "b.out", "-png", "./b.out"},
 		{"-png", os.TempDir()},
@@ -420,4 +421,25 @@ func TestWarmGoroutines(t *testing.T) {
 	assert.Greater(t, g, 200.0)
 	assert.Less(t, g, 1500.0)
 	t.Logf("goroutine descriptor: %.0f B", g)
+}
+
+// An output under a file, or through a broken link, says so (the check is
+// cli's, shared with boids).
+func TestOutputPathsSayWhatIsWrong(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	require.NoError(t, os.WriteFile(file, nil, 0o644))
+	dangling := filepath.Join(dir, "dangling.csv")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "nowhere"), dangling))
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-csv", filepath.Join(file, "x.csv")}, file + " is not a folder"},
+		{[]string{"-json", dangling}, "is a broken symbolic link"},
+	} {
+		var out, errb bytes.Buffer
+		assert.Equal(t, exitUsage, run(context.Background(), tc.args, &out, &errb), tc.args)
+		assert.Contains(t, errb.String(), tc.want)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -154,8 +153,8 @@ func (v shotValue) Set(s string) error {
 	if !strings.EqualFold(filepath.Ext(s), ".png") || filepath.Base(s) == filepath.Ext(s) {
 		return fmt.Errorf("allowed a file name ending in .png")
 	}
-	if dir, err := os.Stat(filepath.Dir(s)); err != nil || !dir.IsDir() {
-		return fmt.Errorf("folder %s does not exist", bound(filepath.Dir(s)))
+	if err := checkFolder(s); err != nil {
+		return err
 	}
 	*v.p = s
 	return nil

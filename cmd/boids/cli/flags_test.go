@@ -202,6 +202,8 @@ func TestOutputsCheckedFirst(t *testing.T) {
 	require.NoError(t, os.Symlink(existing, linked))
 	same := filepath.Join(dir, "same.bin")
 	png := filepath.Join(dir, "x.png")
+	dangling := filepath.Join(dir, "dangling")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "nowhere"), dangling))
 	tests := []struct {
 		args []string
 		want string
@@ -214,6 +216,10 @@ func TestOutputsCheckedFirst(t *testing.T) {
 		{[]string{"-cpuprofile", existing, "-trace", linked}, "-cpuprofile and -trace both name"},
 		{[]string{"-cpuprofile", existing, "-metrics-csv", dir}, fmt.Sprintf("-metrics-csv %q: is a folder, not a file", dir)},
 		{[]string{"-cpuprofile", existing, "-trace", "/proc/boids-test.trace"}, `-trace "/proc/boids-test.trace": cannot create: `},
+		{[]string{"-metrics-csv", filepath.Join(existing, "m.csv")}, fmt.Sprintf("-metrics-csv: %s is not a folder", existing)},
+		{[]string{"-screenshot", filepath.Join(existing, "sub", "x.png")}, fmt.Sprintf("-screenshot: %s is not a folder", existing)},
+		{[]string{"-trace", filepath.Join(dangling, "t.out")}, fmt.Sprintf("-trace: %s is a broken symbolic link", dangling)},
+		{[]string{"-cpuprofile", dangling}, fmt.Sprintf("-cpuprofile %q: is a broken symbolic link (to %q)", dangling, filepath.Join(dir, "nowhere"))},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

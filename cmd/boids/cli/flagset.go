@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -231,8 +230,8 @@ func (v fileValue) Set(s string) error {
 	if s == "" || strings.HasSuffix(s, string(filepath.Separator)) {
 		return fmt.Errorf("allowed a file name")
 	}
-	if dir, err := os.Stat(filepath.Dir(s)); err != nil || !dir.IsDir() {
-		return fmt.Errorf("folder %s does not exist", bound(filepath.Dir(s)))
+	if err := checkFolder(s); err != nil {
+		return err
 	}
 	*v.p = s
 	return nil

@@ -88,6 +88,9 @@ func writable(path string) error {
 		}
 		return f.Close()
 	case errors.Is(err, fs.ErrNotExist):
+		if target, lerr := os.Readlink(path); lerr == nil {
+			return fmt.Errorf("is a broken symbolic link (to %s)", Quote(target))
+		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
 			return fmt.Errorf("cannot create: %w", pathCause(err))
@@ -96,6 +99,45 @@ func writable(path string) error {
 		return os.Remove(path)
 	}
 	return pathCause(err)
+}
+
+// checkFolder checks that the folder a file is to go in exists, and if
+// not, says what is there instead: nothing, a file, or a broken link.
+func checkFolder(file string) error {
+	dir := filepath.Dir(file)
+	fi, err := os.Stat(dir)
+	if err == nil && fi.IsDir() {
+		return nil
+	}
+	if err := blocker(dir); err != nil {
+		return err
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("folder %s does not exist", bound(dir))
+	}
+	return fmt.Errorf("folder %s: %w", bound(dir), pathCause(err))
+}
+
+// blocker finds the deepest part of dir that is there, and says why it is
+// no folder, or returns nil if it is one.
+func blocker(dir string) error {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			fi, err := os.Stat(d)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				return fmt.Errorf("%s is a broken symbolic link", bound(d))
+			case err != nil:
+				return fmt.Errorf("%s: %w", bound(d), pathCause(err))
+			case !fi.IsDir():
+				return fmt.Errorf("%s is not a folder", bound(d))
+			}
+			return nil
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }
 
 // pathCause drops the operation and path a *fs.PathError repeats.
