@@ -46,7 +46,8 @@ func TestParseCounts(t *testing.T) {
 	}{
 		{"1000,5000,10000", []int{1000, 5000, 10000}, ""},
 		{" 5 , 6 ", []int{5, 6}, ""},
-		{"2,2,1", []int{2, 1}, ""},
+		{"2,2,1", nil, `-boids: "2" given twice: list each value once`},
+		{"5,05", nil, `-boids: "05" given twice`},
 		{"0", nil, `-boids: "0": want whole numbers 1..100000`},
 		{"100001", nil, `"100001"`},
 		{"", nil, `""`},
@@ -73,7 +74,10 @@ func TestParseStrategies(t *testing.T) {
 	}{
 		{"all", all, ""},
 		{"MUTEX, workers", []string{"mutex", "workers"}, ""},
-		{"sequential,all", append([]string{"sequential"}, append(boids.DesignNames(), boids.Workers)...), ""},
+		{"sequential,all", nil, `-strategies: "sequential" given twice ("all" includes it): list each value once`},
+		{"all,mutex", nil, `-strategies: "mutex" given twice ("all" includes it)`},
+		{"all,all", nil, `-strategies: "all" given twice`},
+		{"mutex,MUTEX", nil, `-strategies: "mutex" given twice: list each value once`},
 		{"foo", nil, `-strategies: unknown "foo": allowed ` + strings.Join(all, ", ") + ", all"},
 		{"mutex,", nil, `unknown ""`},
 	} {
@@ -112,6 +116,10 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		{"-json", "b.out", "-png", "./b.out"},
 		{"-png", os.TempDir()},
 		{"-strategies", "sequential,workers", "-modes", "free"},
+		{"-boids", "5,5"},
+		{"-strategies", "all,mutex"},
+		{"-procs", "1,1"},
+		{"-modes", "free,free"},
 	} {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), args, &out, &errb)

@@ -35,7 +35,9 @@ func TestMeasureFree(t *testing.T) {
 func TestCombosSkipFreeBaselines(t *testing.T) {
 	cs := Combos([]string{"mutex", boids.Workers}, []int{100}, []int{1}, []boids.Mode{boids.Ticked, boids.Free})
 	assert.Equal(t, []Combo{{"mutex", 100, 1, boids.Ticked}, {"mutex", 100, 1, boids.Free}, {boids.Workers, 100, 1, boids.Ticked}}, cs)
-	ms, err := parseModes("free, ticked,free")
+	ms, err := parseModes("free, ticked")
 	require.NoError(t, err)
 	assert.Equal(t, []boids.Mode{boids.Free, boids.Ticked}, ms)
+	_, err = parseModes("free, ticked,FREE")
+	assert.EqualError(t, err, `-modes: "FREE" given twice: list each value once`)
 }

@@ -18,8 +18,14 @@ import (
 
 var nan = math.NaN()
 
-// parseCounts reads a comma-separated list of integers in lo..hi for the
-// flag called name, keeping the first of any repeats.
+// repeated is the error for a list entry given twice: it would measure the
+// same rows twice, and is more likely a typo than a wish.
+func repeated(flag, f, why string) error {
+	return fmt.Errorf("-%s: %s given twice%s: list each value once", flag, cli.Quote(f), why)
+}
+
+// parseCounts reads a comma-separated list of distinct integers in lo..hi
+// for the flag called name.
 func parseCounts(name, s string, lo, hi int) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
@@ -28,9 +34,10 @@ func parseCounts(name, s string, lo, hi int) ([]int, error) {
 		if err != nil || strings.HasPrefix(f, "+") || n < lo || n > hi {
 			return nil, fmt.Errorf("-%s: %s: want whole numbers %d..%d, comma-separated", name, cli.Quote(f), lo, hi)
 		}
-		if !slices.Contains(out, n) {
-			out = append(out, n)
+		if slices.Contains(out, n) {
+			return nil, repeated(name, f, "")
 		}
+		out = append(out, n)
 	}
 	return out, nil
 }
@@ -40,10 +47,11 @@ func parseCounts(name, s string, lo, hi int) ([]int, error) {
 func strategyNames() []string { return append(boids.DesignNames(), boids.BaselineNames()...) }
 
 // parseStrategies reads the -strategies list; "all" is every design and
-// both baselines.
+// both baselines, so a name beside it is given twice.
 func parseStrategies(s string) ([]string, error) {
 	valid := strategyNames()
 	var out []string
+	all := false
 	for _, f := range strings.Split(s, ",") {
 		f = strings.ToLower(strings.TrimSpace(f))
 		names := []string{f}
@@ -55,8 +63,18 @@ func parseStrategies(s string) ([]string, error) {
 		for _, n := range names {
 			if !slices.Contains(out, n) {
 				out = append(out, n)
+				continue
+			}
+			switch {
+			case f == "all" && all:
+				return nil, repeated("strategies", f, "")
+			case f == "all" || all:
+				return nil, repeated("strategies", n, ` ("all" includes it)`)
+			default:
+				return nil, repeated("strategies", f, "")
 			}
 		}
+		all = all || f == "all"
 	}
 	return out, nil
 }
@@ -94,9 +112,10 @@ func parseModes(s string) ([]boids.Mode, error) {
 		if err != nil {
 			return nil, fmt.Errorf("-modes: %v", err)
 		}
-		if !slices.Contains(out, m) {
-			out = append(out, m)
+		if slices.Contains(out, m) {
+			return nil, repeated("modes", strings.TrimSpace(f), "")
 		}
+		out = append(out, m)
 	}
 	return out, nil
 }
