@@ -22,6 +22,13 @@ type Partitioned interface {
 // ClampShards brings a shard setting into 1..MaxShards.
 func ClampShards(n int) int { return min(max(n, 1), MaxShards) }
 
+// BandsFor is how many bands the partitioned designs split a world sp into
+// for the shard setting n: never more than the world is view radii high,
+// nor than the grid has rows of cells.
+func BandsFor(sp Space, n int) int {
+	return min(ClampShards(n), cellsFor(sp.H, sp.Radius), sp.Layout().Rows)
+}
+
 // Region is one part of the map with the contention measured in it,
 // cumulative (since the design's last Load for a partitioned design's band;
 // since the flock started for the whole-world region RegionsOf makes of a
@@ -94,7 +101,7 @@ type bands struct {
 func (l *bands) layout(sp Space, n int) {
 	l.lay = sp.Layout()
 	l.cols, l.rows = l.lay.Cols, l.lay.Rows
-	n = min(ClampShards(n), cellsFor(sp.H, sp.Radius), l.rows)
+	n = BandsFor(sp, n)
 	l.bandOf = resize(l.bandOf, l.rows*l.cols)
 	l.first = resize(l.first, n+1)
 	for b := range n + 1 {

@@ -69,6 +69,7 @@ func TestPartitionSetShards(t *testing.T) {
 				require.Equal(t, before, f.Boids(nil), "state after changing to %d shards", n)
 				rows := 320 / 28
 				require.Equal(t, min(boids.ClampShards(n), rows), s.(boids.Partitioned).Shards())
+				require.Equal(t, boids.BandsFor(p.Space, n), s.(boids.Partitioned).Shards(), "BandsFor says what runs")
 				require.Len(t, s.(boids.Regional).Regions(nil), s.(boids.Partitioned).Shards())
 				require.NoError(t, boidstest.CheckMap(s, p.Space, before))
 			}
@@ -90,14 +91,14 @@ func TestSimShards(t *testing.T) {
 	r := s.NewReader()
 	eventually(t, r, func(sn *boids.Snapshot) bool { return sn.Shards == 2 && len(sn.Regions) == 2 }, "two bands from the config")
 	s.SetShards(5)
-	eventually(t, r, func(sn *boids.Snapshot) bool { return sn.Shards == 5 && len(sn.Regions) == 5 }, "five bands")
+	eventually(t, r, func(sn *boids.Snapshot) bool { return sn.Shards == 5 && len(sn.Regions) == 5 && sn.ShardsRun == 5 }, "five bands")
 	require.True(t, log.has("shards: 2 -> 5"))
 	s.SetStrategy("mutex")
 	eventually(t, r, func(sn *boids.Snapshot) bool { return sn.Strategy == "mutex" && len(sn.Regions) == 1 }, "one region for mutex")
 	s.SetShards(1000)
 	s.SetStrategy("actors")
 	eventually(t, r, func(sn *boids.Snapshot) bool {
-		return sn.Strategy == "actors" && sn.Shards == boids.MaxShards && len(sn.Regions) == 320/28
+		return sn.Strategy == "actors" && sn.Shards == boids.MaxShards && len(sn.Regions) == 320/28 && sn.ShardsRun == 320/28
 	}, "actors with a band per row: the setting clamped to 64, the grid has 11 rows")
 	require.True(t, log.has("shards: 5 -> 64"))
 

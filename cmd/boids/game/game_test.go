@@ -73,8 +73,14 @@ type harness struct {
 }
 
 func newHarness(t *testing.T, n int) *harness {
+	return newHarnessWith(t, n, func(*cli.Options) {})
+}
+
+// newHarnessWith is newHarness with the options edited first.
+func newHarnessWith(t *testing.T, n int, edit func(*cli.Options)) *harness {
 	opts := cli.Defaults()
 	opts.Boids, opts.Seed, opts.Width, opts.Height = n, 1, 640, 360
+	edit(&opts)
 	out := &syncBuffer{}
 	log := &logger{w: out}
 	sim, err := boids.NewSim(opts.Config(log.line))
@@ -404,6 +410,21 @@ func TestPanelRateFieldFollowsTheRegime(t *testing.T) {
 	h.until("free", func(s *boids.Snapshot) bool { return s.Mode == boids.Free })
 	require.NoError(t, h.press(func(k *keys) {}))
 	assert.Equal(t, "updates/boid/s", h.g.panel.tps.name)
+}
+
+// The Shards field shows the bands that run when the world has fewer rows
+// of cells than the setting asks for: the sharded design's regions, one
+// per band.
+func TestPanelShowsTheShardsThatRun(t *testing.T) {
+	h := newHarnessWith(t, 100, func(o *cli.Options) { o.Strategy, o.Shards = "sharded", boids.MaxShards })
+	h.g.showPanel = true
+	h.g.screen = image.Pt(1280, 720)
+	h.until("sharded", func(s *boids.Snapshot) bool { return s.Strategy == "sharded" && len(s.Regions) > 0 })
+	require.NoError(t, h.press(func(k *keys) {}))
+	run := len(h.g.snap.Regions)
+	require.Less(t, run, boids.MaxShards, "the world caps the bands")
+	assert.Equal(t, fmt.Sprintf("Shards (%d run)", run), h.g.panel.shardsLabel())
+	assert.Equal(t, boids.MaxShards, h.g.panel.shards, "the field keeps the setting")
 }
 
 // The panel's number fields parse what is typed as the flags do: a bad

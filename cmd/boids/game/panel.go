@@ -42,9 +42,10 @@ type panel struct {
 	// note is why the last entry in a field was refused, shown at the
 	// panel's foot until the next entry is accepted.
 	note string
-	// The partitioned designs and the flight recorder (panel_partition.go).
-	shards       int
-	heat, flight bool
+	// The partitioned designs and the flight recorder (panel_partition.go):
+	// the shard setting and the bands it gives in this world.
+	shards, shardsRun int
+	heat, flight      bool
 	// Rule knobs as the sliders want them.
 	sep, ali, coh, radius, sepDist, maxSpeed float64
 }
@@ -86,7 +87,8 @@ func (p *panel) mirror(g *Game) {
 	p.colour = int(g.colour)
 	// The field's lines name the rate as the Sim's and the summary do.
 	p.tps.name = g.snap.Mode.Rate()
-	p.shards, p.heat, p.flight = g.snap.Shards, g.heat.on, g.flight.on()
+	p.shards, p.shardsRun = g.snap.Shards, g.snap.ShardsRun
+	p.heat, p.flight = g.heat.on, g.flight.on()
 	p.sep, p.ali, p.coh = float64(prm.Separation), float64(prm.Alignment), float64(prm.Cohesion)
 	p.radius, p.sepDist, p.maxSpeed = float64(prm.Radius), float64(prm.SepDist), float64(prm.MaxSpeed)
 }
