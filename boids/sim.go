@@ -413,7 +413,7 @@ func (s *Sim) Step() {
 }
 
 // SetBoids changes the number of boids; out-of-range values are clamped to
-// 1..MaxBoids.
+// 1..MaxBoids, and a count the flock already has is logged with the limits.
 func (s *Sim) SetBoids(n int) {
 	s.do(func() { s.setBoids(n) })
 }
@@ -519,11 +519,16 @@ func (s *Sim) SetParams(p Params) {
 	})
 }
 
-// SetTPS changes the target tick rate, clamped to 1..MaxTPS.
+// SetTPS changes the target tick rate, clamped to 1..MaxTPS; a rate past
+// a limit the clock is already at says so, as SetBoids does.
 func (s *Sim) SetTPS(tps float64) {
 	s.do(func() {
+		asked := tps
 		tps := min(max(tps, 1), MaxTPS)
 		if tps == s.tps {
+			if asked != tps {
+				s.logf("%s: %g (limits are 1..%d)", s.free.mode.Rate(), tps, MaxTPS)
+			}
 			return
 		}
 		s.logf("%s: %g -> %g (%s)", s.free.mode.Rate(), s.tps, tps, s.at())

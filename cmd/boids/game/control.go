@@ -67,9 +67,11 @@ func (g *Game) setProcs(n int) {
 	}
 }
 
+// setTPS asks the Sim for a rate as given: the Sim clamps it and, at a
+// limit, says so.
 func (g *Game) setTPS(tps float64) {
 	g.tps = min(max(tps, 1), boids.MaxTPS)
-	g.sim.SetTPS(g.tps)
+	g.sim.SetTPS(tps)
 }
 
 // editParams applies edit to the game's rules and sends them to the Sim

@@ -73,10 +73,10 @@ func (f *numberField) enter(value int, apply func(int)) string {
 	return ""
 }
 
-// stepBy moves value by delta, within lo..hi.
+// stepBy moves value by delta. The Sim keeps it within its limits and
+// says when a step goes past one, as it does for the keys, so the field
+// passes the step on unclamped.
 func (f *numberField) stepBy(value, delta int, apply func(int)) {
 	f.editing = false
-	if n := min(max(value+delta, f.lo), f.hi); n != value {
-		apply(n)
-	}
+	apply(value + delta)
 }

@@ -468,7 +468,27 @@ func TestPanelFieldRefusesBadEntries(t *testing.T) {
 	f.stepBy(99800, 500, apply)
 	f.stepBy(300, -500, apply)
 	f.stepBy(1, -500, apply)
-	assert.Equal(t, []int{500, boids.MaxBoids, 1}, applied, "a step stops at the end of the range")
+	assert.Equal(t, []int{500, 100300, -200, -499}, applied, "a step goes to the Sim, which keeps the limits")
+}
+
+// The panel's - and + buttons at a limit say the same line as the keys do
+// there, from the Sim's one table of limits.
+func TestPanelButtonsAtALimitSayIt(t *testing.T) {
+	h := newHarness(t, 1)
+	p := h.g.panel
+	require.NoError(t, h.press(func(k *keys) { k.down[fewerAction] = true }))
+	const atOne = "boids: 1 (limits are 1..100000)\n"
+	h.until("the key's line", func(*boids.Snapshot) bool { return strings.Contains(h.log.String(), atOne) })
+	p.boids.stepBy(1, -p.boids.step, p.accept(func(n int) { h.g.sim.SetBoids(n) }))
+	h.until("the button's line", func(*boids.Snapshot) bool { return strings.Count(h.log.String(), atOne) == 2 })
+
+	h.g.setTPS(boids.MaxTPS)
+	h.until("the top rate", func(s *boids.Snapshot) bool { return s.TPS == boids.MaxTPS })
+	p.tps.stepBy(boids.MaxTPS, p.tps.step, p.accept(func(n int) { h.g.setTPS(float64(n)) }))
+	h.until("the rate's line", func(*boids.Snapshot) bool {
+		return strings.Contains(h.log.String(), "ticks/s: 1000 (limits are 1..1000)\n")
+	})
+	assert.Equal(t, float64(boids.MaxTPS), h.g.tps)
 }
 
 // A refused entry is one line on stderr and the panel's note, and the
