@@ -519,12 +519,16 @@ func (s *Sim) SetParams(p Params) {
 	})
 }
 
-// SetTPS changes the target tick rate, clamped to 1..MaxTPS; a rate past
-// a limit the clock is already at says so, as SetBoids does.
+// SetTPS changes the target tick rate, clamped to 1..MaxTPS (NaN to 1:
+// min and max would pass it on, and the clock's ticker panics on it); a
+// rate past a limit the clock is already at says so, as SetBoids does.
 func (s *Sim) SetTPS(tps float64) {
 	s.do(func() {
 		asked := tps
-		tps := min(max(tps, 1), MaxTPS)
+		if !(tps >= 1) {
+			tps = 1
+		}
+		tps = min(tps, MaxTPS)
 		if tps == s.tps {
 			if asked != tps {
 				s.logf("%s: %g (limits are 1..%d)", s.free.mode.Rate(), tps, MaxTPS)

@@ -2,6 +2,7 @@ package boids_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -262,6 +263,9 @@ func TestSimCommands(t *testing.T) {
 		s.SetTPS(boids.MaxTPS + 1)
 		snap = settle()
 		assert.Equal(t, "ticks/s: 1000 (limits are 1..1000)", log.last(), "past the limit it is at, the clock says so")
+		s.SetTPS(math.NaN())
+		snap = settle()
+		assert.Equal(t, 1.0, snap.TPS, "NaN is below every limit")
 		s.SetTPS(50)
 		s.TogglePause()
 		snap = settle()
