@@ -121,8 +121,13 @@ func TestBadFlagsAreOneLineAndStatus2(t *testing.T) {
 		{"-procs", "1,1"},
 		{"-modes", "free,free"},
 	} {
+		// Cancelled: a case that got past the flags would otherwise measure
+		// the default sizes for minutes before failing; this way it ends at
+		// once, interrupted, and fails here.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
 		var out, errb bytes.Buffer
-		code := run(context.Background(), args, &out, &errb)
+		code := run(ctx, args, &out, &errb)
 		assert.Equal(t, exitUsage, code, args)
 		assert.Empty(t, out.String(), args)
 		msg := errb.String()
