@@ -18,7 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"runtime"
@@ -181,7 +180,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func output(o options, rows []Row, stdout io.Writer) []error {
 	var errs []error
 	fail := func(flag, name string, err error) {
-		errs = append(errs, fmt.Errorf("-%s %s: %w", flag, cli.Quote(name), pathCause(err)))
+		errs = append(errs, fmt.Errorf("-%s %s: %w", flag, cli.Quote(name), cli.PathCause(err)))
 	}
 	if o.csv != "" {
 		if err := writeFile(o.csv, func(w io.Writer) error { return WriteCSV(w, rows) }); err != nil {
@@ -206,19 +205,9 @@ func output(o options, rows []Row, stdout io.Writer) []error {
 		}
 	}
 	if err := WriteTable(stdout, header(o), rows); err != nil {
-		errs = append(errs, fmt.Errorf("the table: %w", pathCause(err)))
+		errs = append(errs, fmt.Errorf("the table: %w", cli.PathCause(err)))
 	}
 	return errs
-}
-
-// pathCause drops the operation and path a *fs.PathError repeats: the
-// line names the file already.
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 func header(o options) []string {

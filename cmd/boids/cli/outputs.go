@@ -84,7 +84,7 @@ func writable(path string) error {
 	case err == nil:
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
-			return fmt.Errorf("cannot write: %w", pathCause(err))
+			return fmt.Errorf("cannot write: %w", PathCause(err))
 		}
 		return f.Close()
 	case errors.Is(err, fs.ErrNotExist):
@@ -93,12 +93,12 @@ func writable(path string) error {
 		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
-			return fmt.Errorf("cannot create: %w", pathCause(err))
+			return fmt.Errorf("cannot create: %w", PathCause(err))
 		}
 		f.Close()
 		return os.Remove(path)
 	}
-	return pathCause(err)
+	return PathCause(err)
 }
 
 // checkFolder checks that the folder a file is to go in exists, and if
@@ -115,7 +115,7 @@ func checkFolder(file string) error {
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("folder %s does not exist", bound(dir))
 	}
-	return fmt.Errorf("folder %s: %w", bound(dir), pathCause(err))
+	return fmt.Errorf("folder %s: %w", bound(dir), PathCause(err))
 }
 
 // blocker finds the deepest part of dir that is there, and says why it is
@@ -128,7 +128,7 @@ func blocker(dir string) error {
 			case errors.Is(err, fs.ErrNotExist):
 				return fmt.Errorf("%s is a broken symbolic link", bound(d))
 			case err != nil:
-				return fmt.Errorf("%s: %w", bound(d), pathCause(err))
+				return fmt.Errorf("%s: %w", bound(d), PathCause(err))
 			case !fi.IsDir():
 				return fmt.Errorf("%s is not a folder", bound(d))
 			}
@@ -140,8 +140,9 @@ func blocker(dir string) error {
 	}
 }
 
-// pathCause drops the operation and path a *fs.PathError repeats.
-func pathCause(err error) error {
+// PathCause drops the operation and path a *fs.PathError repeats, for a
+// line that names the file already (boidsbench's outputs use it too).
+func PathCause(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
