@@ -91,14 +91,16 @@ func TestSimShards(t *testing.T) {
 	r := s.NewReader()
 	eventually(t, r, func(sn *boids.Snapshot) bool { return sn.Shards == 2 && len(sn.Regions) == 2 }, "two bands from the config")
 	s.SetShards(5)
-	eventually(t, r, func(sn *boids.Snapshot) bool { return sn.Shards == 5 && len(sn.Regions) == 5 && sn.ShardsRun == 5 }, "five bands")
+	eventually(t, r, func(sn *boids.Snapshot) bool {
+		return sn.Shards == 5 && len(sn.Regions) == 5 && boids.BandsFor(sn.Params.Space, sn.Shards) == 5
+	}, "five bands")
 	require.True(t, log.has("shards: 2 -> 5"))
 	s.SetStrategy("mutex")
 	eventually(t, r, func(sn *boids.Snapshot) bool { return sn.Strategy == "mutex" && len(sn.Regions) == 1 }, "one region for mutex")
 	s.SetShards(1000)
 	s.SetStrategy("actors")
 	eventually(t, r, func(sn *boids.Snapshot) bool {
-		return sn.Strategy == "actors" && sn.Shards == boids.MaxShards && len(sn.Regions) == 320/28 && sn.ShardsRun == 320/28
+		return sn.Strategy == "actors" && sn.Shards == boids.MaxShards && len(sn.Regions) == 320/28 && boids.BandsFor(sn.Params.Space, sn.Shards) == 320/28
 	}, "actors with a band per row: the setting clamped to 64, the grid has 11 rows")
 	require.True(t, log.has("shards: 5 -> 64"))
 

@@ -78,11 +78,11 @@ type Snapshot struct {
 	Rates    []float32
 	Updates  uint64
 	ReadCost Quantiles
-	// Shards is the shard setting and ShardsRun the bands a partitioned
-	// design runs with it in this world (BandsFor); Regions are the
-	// cumulative contention figures per part of the map (RegionsOf).
-	Shards, ShardsRun int
-	Regions           []Region
+	// Shards is the shard setting (BandsFor gives the bands it runs in
+	// this world); Regions are the cumulative contention figures per part
+	// of the map (RegionsOf).
+	Shards  int
+	Regions []Region
 }
 
 // Progress says how far the flock had got when s was published.
@@ -256,7 +256,6 @@ func (s *Sim) publish() {
 	snap.Stats = s.stats
 	s.snapFree(snap)
 	snap.Shards = s.shards
-	snap.ShardsRun = BandsFor(snap.Params.Space, s.shards)
 	if _, cells := s.flock.Strategy().(perCell); cells && !s.heat {
 		// Copying every cell's figure cost 140-150 µs a snapshot at 5,000
 		// boids (4,641 cells), about 0.9% of a core at 60 a second.

@@ -87,7 +87,7 @@ func (p *panel) mirror(g *Game) {
 	p.colour = int(g.colour)
 	// The field's lines name the rate as the Sim's and the summary do.
 	p.tps.name = g.snap.Mode.Rate()
-	p.shards, p.shardsRun = g.snap.Shards, g.snap.ShardsRun
+	p.shards, p.shardsRun = g.snap.Shards, boids.BandsFor(g.snap.Params.Space, g.snap.Shards)
 	p.heat, p.flight = g.heat.on, g.flight.on()
 	p.sep, p.ali, p.coh = float64(prm.Separation), float64(prm.Alignment), float64(prm.Cohesion)
 	p.radius, p.sepDist, p.maxSpeed = float64(prm.Radius), float64(prm.SepDist), float64(prm.MaxSpeed)
