@@ -65,14 +65,12 @@ func parseStrategies(s string) ([]string, error) {
 				out = append(out, n)
 				continue
 			}
-			switch {
-			case f == "all" && all:
-				return nil, repeated("strategies", f, "")
-			case f == "all" || all:
+			// One of the two is "all" (the other a name it includes), or
+			// both are the same entry.
+			if (f == "all") != all {
 				return nil, repeated("strategies", n, ` ("all" includes it)`)
-			default:
-				return nil, repeated("strategies", f, "")
 			}
+			return nil, repeated("strategies", f, "")
 		}
 		all = all || f == "all"
 	}

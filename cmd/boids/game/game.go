@@ -143,8 +143,8 @@ func (g *Game) finished() bool {
 
 // end ends the game, or, when -screenshot's frame has yet to be drawn,
 // asks Draw for it first: -screenshot saves the last frame however the run
-// ends. Ebiten follows every Update that returns nil with a Draw in the same
-// frame, so the game ends one frame later.
+// ends. Ebiten draws a frame after its Updates; the next Update saves
+// that frame and ends the game.
 func (g *Game) end() error {
 	if g.opts.Screenshot == "" || g.finalSaved || g.err != nil {
 		return ebiten.Termination
